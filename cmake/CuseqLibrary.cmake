@@ -1,0 +1,62 @@
+# libcuseq.so from core/, kernels/ and layers/. File names choose the build:
+# *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without.
+set(CUSEQ_SOURCE_FOLDERS core kernels layers)
+set(cuseq_sources "")
+foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
+  file(GLOB_RECURSE found CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${folder}/*.cpp
+       ${PROJECT_SOURCE_DIR}/${folder}/*.cu)
+  list(APPEND cuseq_sources ${found})
+endforeach()
+if(CUSEQ_WITH_CUDA)
+  list(FILTER cuseq_sources EXCLUDE REGEX "_without_cuda\\.cpp$")
+else()
+  list(FILTER cuseq_sources EXCLUDE REGEX "(\\.cu|_cuda\\.cpp)$")
+endif()
+
+add_library(cuseq SHARED ${cuseq_sources})
+add_library(cuseq::cuseq ALIAS cuseq)
+set_target_properties(cuseq PROPERTIES
+  VERSION ${PROJECT_VERSION}
+  SOVERSION ${PROJECT_VERSION_MAJOR}
+  CXX_VISIBILITY_PRESET hidden
+  CUDA_VISIBILITY_PRESET hidden
+  VISIBILITY_INLINES_HIDDEN ON
+  CUDA_SEPARABLE_COMPILATION OFF
+  POSITION_INDEPENDENT_CODE ON)
+foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
+  target_include_directories(cuseq PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/${folder}>)
+endforeach()
+target_include_directories(cuseq
+  PUBLIC $<INSTALL_INTERFACE:include>
+  PRIVATE ${PROJECT_SOURCE_DIR} ${CUSEQ_CBLAS_INCLUDE_DIR})
+target_compile_options(cuseq PRIVATE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>
+  $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall>)
+target_compile_definitions(cuseq PRIVATE CUSEQ_VERSION_STRING="${PROJECT_VERSION}")
+target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} OpenMP::OpenMP_CXX Threads::Threads)
+if(CUSEQ_WITH_CUDA)
+  target_compile_definitions(cuseq PRIVATE CUSEQ_WITH_CUDA)
+  target_link_libraries(cuseq PRIVATE CUDA::cudart CUDA::cublas)
+  if(CUSEQ_CUDNN_LIBRARY)
+    target_link_libraries(cuseq PRIVATE ${CUSEQ_CUDNN_LIBRARY})
+  endif()
+endif()
+
+# Installation: the library, the public headers under include/cuseq, and a CMake
+# package so that outside projects do find_package(cuseq) and link cuseq::cuseq.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+install(TARGETS cuseq EXPORT cuseqTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/cuseq DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+          FILES_MATCHING PATTERN "*.h")
+endforeach()
+install(EXPORT cuseqTargets NAMESPACE cuseq:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cuseqConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/cuseqConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/cuseqConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/cuseqConfig.cmake ${PROJECT_BINARY_DIR}/cuseqConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)

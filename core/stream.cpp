@@ -1,0 +1,36 @@
+#include "cuseq/stream.h"
+
+#include "core/detail/runtime.h"
+
+namespace cuseq {
+
+Stream::Stream(Device device) : device_(device) {
+  if (device.is_cuda()) handle_ = detail::gpu_create_stream(device);
+}
+
+Stream::~Stream() {
+  if (handle_ != nullptr) detail::gpu_destroy_stream(device_, handle_);
+}
+
+void Stream::synchronize() const {
+  if (device_.is_cuda()) detail::gpu_synchronize_stream(device_, handle_);
+}
+
+StreamGuard::StreamGuard(const Stream& stream)
+    : device_(stream.device()), previous_(current_stream_handle(stream.device())) {
+  if (device_.is_cuda()) detail::gpu_set_current_stream(device_, stream.handle());
+}
+
+StreamGuard::~StreamGuard() {
+  if (device_.is_cuda()) detail::gpu_set_current_stream(device_, previous_);
+}
+
+void* current_stream_handle(Device device) {
+  return device.is_cuda() ? detail::gpu_current_stream(device) : nullptr;
+}
+
+void synchronize(Device device) {
+  if (device.is_cuda()) detail::gpu_synchronize_device(device);
+}
+
+}  // namespace cuseq

@@ -1,0 +1,29 @@
+// CPU GEMM through OpenBLAS' cblas, row-major.
+#include <cblas.h>
+
+#include "kernels/backend.h"
+#include "kernels/gemm_shape.h"
+
+namespace cuseq::detail {
+
+template <>
+void Kernels<Cpu>::gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b,
+                        Tensor& c, double alpha, double beta) {
+  const GemmShape s = gemm_shape(a, transpose_a, b, transpose_b);
+  if (s.m == 0 || s.n == 0) return;
+  const CBLAS_TRANSPOSE op_a = transpose_a ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE op_b = transpose_b ? CblasTrans : CblasNoTrans;
+  const auto m = static_cast<blasint>(s.m), n = static_cast<blasint>(s.n),
+             k = static_cast<blasint>(s.k);
+  const auto lda = static_cast<blasint>(s.lda), ldb = static_cast<blasint>(s.ldb),
+             ldc = static_cast<blasint>(s.ldc);
+  if (c.dtype() == DType::float32) {
+    cblas_sgemm(CblasRowMajor, op_a, op_b, m, n, k, static_cast<float>(alpha), a.data<float>(),
+                lda, b.data<float>(), ldb, static_cast<float>(beta), c.data<float>(), ldc);
+  } else {
+    cblas_dgemm(CblasRowMajor, op_a, op_b, m, n, k, alpha, a.data<double>(), lda,
+                b.data<double>(), ldb, beta, c.data<double>(), ldc);
+  }
+}
+
+}  // namespace cuseq::detail
