@@ -19,6 +19,27 @@ std::string unique_layer_name(const std::string& prefix) {
   return count == 0 ? prefix : prefix + "_" + std::to_string(count);
 }
 
+namespace {
+
+std::map<std::string, LayerFactory>& layer_factories() {
+  static std::map<std::string, LayerFactory> factories;
+  return factories;
+}
+
+}  // namespace
+
+void register_layer_type(const std::string& type, LayerFactory factory) {
+  layer_factories()[type] = std::move(factory);
+}
+
+std::unique_ptr<Layer> create_layer(const std::string& type, const std::string& name,
+                                    const LayerConfig& config) {
+  const auto found = layer_factories().find(type);
+  check(found != layer_factories().end(), "create_layer", "unknown layer type \"", type,
+        "\" (the file may come from a newer cuseq)");
+  return found->second(name, config);
+}
+
 Layer::Layer(std::string name) : name_(std::move(name)) {}
 Layer::~Layer() = default;
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +33,10 @@ struct Parameter {
   Regularizer regularizer;
 };
 
+// A layer's constructor arguments as text, Keras' get_config(): enough to
+// rebuild the layer (weights excluded) with create_layer().
+using LayerConfig = std::map<std::string, std::string>;
+
 // What a forward pass needs besides the input.
 struct ForwardContext {
   bool training = false;
@@ -47,8 +53,10 @@ class CUSEQ_API Layer {
   Layer& operator=(const Layer&) = delete;
 
   const std::string& name() const { return name_; }
-  // Keras' class name, e.g. "Dense", for summary().
+  // Keras' class name, e.g. "Dense", for summary() and saved models.
   virtual std::string type() const = 0;
+  // Constructor arguments (name and trainable are saved by the model).
+  virtual LayerConfig config() const = 0;
 
   // Creates the weights for inputs of `input_shape` (without the batch axis),
   // of `dtype` on `device`, drawing initial values from `generator`. Called
@@ -109,5 +117,19 @@ class CUSEQ_API Layer {
 
 // A unique default name, Keras style: "dense", "dense_1", ...
 CUSEQ_API std::string unique_layer_name(const std::string& prefix);
+
+// Rebuilding layers from saved models: each layer type registers a factory
+// under its type() name (a static LayerRegistration in its .cpp file).
+using LayerFactory = std::function<std::unique_ptr<Layer>(const std::string& name, const LayerConfig&)>;
+CUSEQ_API void register_layer_type(const std::string& type, LayerFactory factory);
+// Throws a cuseq::Error naming the type when none is registered.
+CUSEQ_API std::unique_ptr<Layer> create_layer(const std::string& type, const std::string& name,
+                                              const LayerConfig& config);
+
+struct LayerRegistration {
+  LayerRegistration(const std::string& type, LayerFactory factory) {
+    register_layer_type(type, std::move(factory));
+  }
+};
 
 }  // namespace cuseq
