@@ -30,7 +30,7 @@ target_include_directories(cuseq
   PUBLIC $<INSTALL_INTERFACE:include>
   PRIVATE ${PROJECT_SOURCE_DIR} ${CUSEQ_CBLAS_INCLUDE_DIR})
 target_compile_options(cuseq PRIVATE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra ${CUSEQ_CPU_ARCH_FLAGS}>
   $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall>)
 target_compile_definitions(cuseq PRIVATE CUSEQ_VERSION_STRING="${PROJECT_VERSION}")
 target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} OpenMP::OpenMP_CXX Threads::Threads)

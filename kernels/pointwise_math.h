@@ -5,49 +5,46 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "cuseq/host_device.h"
+#include "kernels/fast_math.h"
 #include "cuseq/ops.h"
 #include "cuseq/philox.h"
 
 namespace cuseq::detail {
 
-// std:: overloads on the host keep float math in float; device code uses
-// CUDA's overloads of the same names.
-#if !defined(__CUDA_ARCH__)
-using std::cos;
-using std::exp;
-using std::log;
-using std::sqrt;
-using std::tanh;
-#endif
-
-template <class T>
-CUSEQ_HOST_DEVICE T sigmoid(T x) {
-  // Two branches keep exp() from overflowing for large |x|.
-  if (x >= T(0)) return T(1) / (T(1) + exp(-x));
-  const T e = exp(x);
-  return e / (T(1) + e);
-}
-
-template <class T>
-CUSEQ_HOST_DEVICE T activate(Activation activation, T x) {
-  switch (activation) {
-    case Activation::relu: return x > T(0) ? x : T(0);
-    case Activation::sigmoid: return sigmoid(x);
-    case Activation::tanh: return tanh(x);
-    default: return x;
-  }
+// The activation is a template argument so that loops over elements have no
+// branch on it and vectorize; with_activation() turns a runtime value into one.
+template <Activation kActivation, class T>
+CUSEQ_HOST_DEVICE T activate(T x) {
+  if constexpr (kActivation == Activation::relu) return x > T(0) ? x : T(0);
+  if constexpr (kActivation == Activation::sigmoid) return sigmoid_of(x);
+  if constexpr (kActivation == Activation::tanh) return tanh_of(x);
+  return x;
 }
 
 // f'(x) expressed through y = f(x).
-template <class T>
-CUSEQ_HOST_DEVICE T activation_derivative_from_output(Activation activation, T y) {
+template <Activation kActivation, class T>
+CUSEQ_HOST_DEVICE T activation_derivative_from_output(T y) {
+  if constexpr (kActivation == Activation::relu) return y > T(0) ? T(1) : T(0);
+  if constexpr (kActivation == Activation::sigmoid) return y * (T(1) - y);
+  if constexpr (kActivation == Activation::tanh) return T(1) - y * y;
+  return T(1);
+}
+
+template <Activation kActivation>
+using ActivationConstant = std::integral_constant<Activation, kActivation>;
+
+// Calls body(ActivationConstant<a>{}) for the pointwise activation a (softmax
+// is not pointwise and is handled by its own kernels).
+template <class Body>
+decltype(auto) with_activation(Activation activation, Body&& body) {
   switch (activation) {
-    case Activation::relu: return y > T(0) ? T(1) : T(0);
-    case Activation::sigmoid: return y * (T(1) - y);
-    case Activation::tanh: return T(1) - y * y;
-    default: return T(1);
+    case Activation::relu: return body(ActivationConstant<Activation::relu>{});
+    case Activation::sigmoid: return body(ActivationConstant<Activation::sigmoid>{});
+    case Activation::tanh: return body(ActivationConstant<Activation::tanh>{});
+    default: return body(ActivationConstant<Activation::linear>{});
   }
 }
 

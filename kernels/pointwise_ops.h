@@ -68,22 +68,20 @@ struct NormalBody {
   }
 };
 
-template <class T>
+template <class T, Activation kActivation>
 struct ActivationBody {
-  Activation activation;
   const T* x;
   T* y;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const { y[i] = activate(activation, x[i]); }
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const { y[i] = activate<kActivation>(x[i]); }
 };
 
-template <class T>
+template <class T, Activation kActivation>
 struct ActivationGradBody {
-  Activation activation;
   const T* y;
   const T* dy;
   T* dx;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    dx[i] = dy[i] * activation_derivative_from_output(activation, y[i]);
+    dx[i] = dy[i] * activation_derivative_from_output<kActivation>(y[i]);
   }
 };
 
@@ -150,7 +148,10 @@ template <class Where>
 void Kernels<Where>::activation_forward(Activation activation, const Tensor& x, Tensor& y) {
   dispatch_floating(y.dtype(), "activation_forward", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, y.numel(), ActivationBody<T>{activation, x.data<T>(), y.data<T>()});
+    with_activation(activation, [&](auto constant) {
+      for_each_index(Where{}, y.numel(),
+                     ActivationBody<T, decltype(constant)::value>{x.data<T>(), y.data<T>()});
+    });
   });
 }
 
@@ -159,8 +160,11 @@ void Kernels<Where>::activation_backward(Activation activation, const Tensor& y,
                                          const Tensor& dy, Tensor& dx) {
   dispatch_floating(dx.dtype(), "activation_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, dx.numel(),
-                   ActivationGradBody<T>{activation, y.data<T>(), dy.data<T>(), dx.data<T>()});
+    with_activation(activation, [&](auto constant) {
+      for_each_index(Where{}, dx.numel(),
+                     ActivationGradBody<T, decltype(constant)::value>{y.data<T>(), dy.data<T>(),
+                                                                     dx.data<T>()});
+    });
   });
 }
 

@@ -6,6 +6,7 @@
 #include "kernels/backend.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
+#include "kernels/fast_math.h"
 #include "kernels/reduce_math.h"
 
 namespace cuseq::detail {
@@ -33,7 +34,7 @@ __global__ void softmax_forward_kernel(const T* x, std::int64_t rows, std::int64
   largest = warp_reduce(Reduction::max, largest);
   T total = 0;
   for (std::int64_t c = threadIdx.x; c < columns; c += kWarp) {
-    const T e = exp(values[c] - largest);
+    const T e = exp_of(values[c] - largest);
     probabilities[c] = e;
     total += e;
   }

@@ -5,6 +5,7 @@
 #include "kernels/backend.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/parallel_for_cpu.h"
+#include "kernels/fast_math.h"
 #include "kernels/reduce_math.h"
 
 namespace cuseq::detail {
@@ -22,7 +23,7 @@ void Kernels<Cpu>::softmax_forward(const Tensor& x, std::int64_t columns, Tensor
       for (std::int64_t c = 0; c < columns; ++c) largest = std::max(largest, values[c]);
       T total = 0;
       for (std::int64_t c = 0; c < columns; ++c) {
-        probabilities[c] = std::exp(values[c] - largest);
+        probabilities[c] = exp_of(values[c] - largest);
         total += probabilities[c];
       }
       for (std::int64_t c = 0; c < columns; ++c) probabilities[c] /= total;

@@ -1,0 +1,48 @@
+// Helpers shared by the benchmarks: devices, timing GPU work fairly, and the
+// rate counters every kernel reports (GB/s, GFLOP/s).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "cuseq/cuseq.h"
+
+namespace cuseq::bench {
+
+// The device a benchmark argument names: 0 = CPU, 1 = GPU.
+inline Device device_of(std::int64_t which) { return which == 0 ? Device::cpu() : Device::cuda(0); }
+
+// Skips a GPU run, with the reason, where no GPU can be used; returns false then.
+inline bool prepare_device(benchmark::State& state, Device device) {
+  if (device.is_cuda() && !cuda_available()) {
+    state.SkipWithError(("no usable GPU: " + cuda_unavailable_reason()).c_str());
+    return false;
+  }
+  return true;
+}
+
+// Waits for queued GPU work so an iteration's time covers the work itself.
+inline void finish(Device device) { synchronize(device); }
+
+// Bytes read plus written, and floating-point operations, per iteration.
+inline void report_rates(benchmark::State& state, double bytes_per_iteration,
+                         double flops_per_iteration = 0) {
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["bytes/s"] = benchmark::Counter(bytes_per_iteration * iterations,
+                                                 benchmark::Counter::kIsRate,
+                                                 benchmark::Counter::kIs1024);
+  if (flops_per_iteration > 0) {
+    state.counters["FLOP/s"] = benchmark::Counter(flops_per_iteration * iterations,
+                                                  benchmark::Counter::kIsRate);
+  }
+}
+
+// A float32 tensor of uniform values in [-1, 1) on `device`.
+inline Tensor random_input(const Shape& shape, Device device, std::uint64_t seed = 1) {
+  Tensor t = Tensor::empty(shape, DType::float32, device);
+  ops::random_uniform(t, -1.0, 1.0, Generator(seed).next_stream());
+  return t;
+}
+
+}  // namespace cuseq::bench
