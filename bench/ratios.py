@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Turns Google Benchmark JSON files into ratio tables.
+
+Benchmarks are named BM_<Op>_<impl>/<args>, impl being `cuseq`, `reference`
+(oneDNN / cuBLAS / cuDNN / PyTorch, named in the label) or `roofline` (a copy of
+the same bytes). For each op and argument set this prints reference time /
+cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline.
+"""
+import json
+import re
+import sys
+from collections import defaultdict
+
+NAME = re.compile(r"^BM_(?P<op>.+)_(?P<impl>cuseq|reference|roofline)(?P<args>/.*)?$")
+
+
+def load(paths):
+    rows = defaultdict(dict)
+    context = None
+    for path in paths:
+        with open(path) as handle:
+            data = json.load(handle)
+        context = context or data.get("context", {})
+        for bench in data.get("benchmarks", []):
+            if bench.get("error_occurred") or bench.get("run_type") == "aggregate":
+                continue
+            match = NAME.match(bench["name"])
+            if not match:
+                continue
+            args = (match["args"] or "").replace("/real_time", "")
+            rows[(match["op"], args)][match["impl"]] = bench
+    return rows, context or {}
+
+
+def main(paths):
+    rows, context = load(paths)
+    print(f"host: {context.get('host_name', '?')}, {context.get('num_cpus', '?')} CPUs, "
+          f"{context.get('date', '')}")
+    print()
+    print("| op | args | cuseq | reference | ref / cuseq | % of roofline |")
+    print("|---|---|---|---|---|---|")
+    for (op, args), impls in sorted(rows.items()):
+        ours = impls.get("cuseq")
+        if ours is None:
+            continue
+        time_unit = ours.get("time_unit", "ns")
+        reference = impls.get("reference")
+        roofline = impls.get("roofline")
+        ratio = f"{reference['real_time'] / ours['real_time']:.2f}x" if reference else "-"
+        label = f" ({reference.get('label', '')})" if reference and reference.get("label") else ""
+        share = f"{100 * roofline['real_time'] / ours['real_time']:.0f}%" if roofline else "-"
+        ref_time = f"{reference['real_time']:.4g} {time_unit}{label}" if reference else "-"
+        print(f"| {op} | {args} | {ours['real_time']:.4g} {time_unit} | {ref_time} | {ratio} | {share} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The one script to run on a lent GPU machine (see README "GPU check"):
+#   run(command="bash tools/gpu_check.sh", carry=[".deps/gpu_deps.tar.xz"])
+# after `bash tools/prepare_gpu_deps.sh <google-benchmark source>` here. It builds
+# for sm_90, runs the GPU tests, runs them again under compute-sanitizer
+# (memcheck), runs the GPU benchmarks (and PyTorch's cuDNN path where a bench
+# script wants it), and writes every log to $OUT. Budget: well under 10 minutes.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+OUT=${OUT:-$root/out}
+mkdir -p "$OUT"
+log() { echo "[$(date +%T)] $*" | tee -a "$OUT/gpu_check.log"; }
+run_logged() {  # name timeout command...
+  local name=$1 limit=$2
+  shift 2
+  log "start $name"
+  timeout "$limit" "$@" >"$OUT/$name.log" 2>&1
+  local status=$?
+  log "end $name: exit $status"
+  return $status
+}
+
+if [ -f .deps/gpu_deps.tar.xz ]; then
+  tar -C .deps -xJf .deps/gpu_deps.tar.xz
+  export LD_LIBRARY_PATH="$root/.deps/openblas/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+{
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+  nvcc --version | tail -1
+  python3 -c 'import torch; print("torch", torch.__version__, "cudnn", torch.backends.cudnn.version())' 2>&1
+} >"$OUT/device.txt" 2>&1
+log "device: $(head -2 "$OUT/device.txt" | tail -1)"
+
+jobs=$(nproc)
+run_logged configure 300 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCUSEQ_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DCUSEQ_BUILD_EXAMPLES=ON || exit 1
+run_logged build 900 cmake --build build-gpu -j "$jobs" || { tail -50 "$OUT/build.log"; exit 1; }
+
+run_logged gpu_tests 600 bash -c "cd build-gpu && ctest -L gpu -j 4 --output-on-failure"
+run_logged cpu_tests 600 bash -c "cd build-gpu && ctest -L cpu -j $jobs --output-on-failure"
+run_logged compute_sanitizer 900 compute-sanitizer --tool memcheck --error-exitcode 1 \
+  --print-limit 50 build-gpu/tests/cuseq_gpu_tests
+
+for binary in build-gpu/bench/bench_*; do
+  name=$(basename "$binary")
+  run_logged "$name" 300 "$binary" --benchmark_filter='gpu:1' --benchmark_min_time=0.2s \
+    --benchmark_out="$OUT/$name.json" --benchmark_out_format=json
+done
+for script in bench/*_torch_gpu.py; do
+  [ -f "$script" ] || continue
+  run_logged "$(basename "$script" .py)" 300 python3 "$script" --out "$OUT/$(basename "$script" .py).json"
+done
+python3 bench/ratios.py "$OUT"/bench_*.json >"$OUT/ratios.md" 2>&1
+log "done; summary in ratios.md"
+tail -3 "$OUT/gpu_tests.log" "$OUT/compute_sanitizer.log" | tee -a "$OUT/gpu_check.log"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, builds cuseq with the CUDA backend
+# when nvcc is present (every .cu file compiles), runs every test, then builds
+# the CPU-only library with AddressSanitizer + UndefinedBehaviorSanitizer and
+# runs the tests again under them.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash tools/install_deps.sh
+
+export CCACHE_BASEDIR="$root"   # cache hits across clones in other folders
+export CCACHE_NOHASHDIR=1
+jobs=$(nproc)
+
+echo "== build (CUSEQ_CUDA=AUTO) =="
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSEQ_CUDA=AUTO >/dev/null
+cmake --build build/ci -j "$jobs"
+echo "== tests =="
+(cd build/ci && ctest -j "$jobs" --output-on-failure --timeout 600)
+
+echo "== CPU-only build with ASan + UBSan =="
+cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSEQ_CUDA=OFF \
+  -DCUSEQ_SANITIZE=ON -DCUSEQ_BUILD_BENCHMARKS=OFF -DCUSEQ_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/ci-asan -j "$jobs"
+echo "== tests under ASan + UBSan =="
+# The installed-package test links an uninstrumented program: not meaningful here.
+(cd build/ci-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest -j "$jobs" --output-on-failure --timeout 900 -E InstalledPackage)
