@@ -1,9 +1,10 @@
 # CUSEQ_SANITIZE: ASan + UBSan on host code. Device code is checked separately
 # with compute-sanitizer (tools/gpu_check.sh).
-set(CUSEQ_SANITIZER_FLAGS "")
 if(CUSEQ_SANITIZE)
   set(CUSEQ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
                             -fno-sanitize-recover=undefined)
-  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:${CUSEQ_SANITIZER_FLAGS}>)
+  foreach(flag IN LISTS CUSEQ_SANITIZER_FLAGS)
+    add_compile_options($<$<COMPILE_LANGUAGE:CXX>:${flag}>)
+  endforeach()
   add_link_options(${CUSEQ_SANITIZER_FLAGS})
 endif()
