@@ -1,0 +1,10 @@
+// The CUDA dropout kernels: dropout_pointwise.h walked by a grid-stride kernel
+// (one thread per element, coalesced; each thread computes its own Philox bits).
+#include "kernels/for_each_cuda.cuh"
+#include "kernels/dropout_pointwise.h"
+
+namespace cuseq::detail {
+
+template struct DropoutKernels<Cuda>;
+
+}  // namespace cuseq::detail

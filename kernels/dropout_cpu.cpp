@@ -1,0 +1,9 @@
+// The CPU twins of the dropout kernels: dropout_pointwise.h walked by OpenMP.
+#include "kernels/parallel_for_cpu.h"
+#include "kernels/dropout_pointwise.h"
+
+namespace cuseq::detail {
+
+template struct DropoutKernels<Cpu>;
+
+}  // namespace cuseq::detail

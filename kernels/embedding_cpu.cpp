@@ -1,0 +1,74 @@
+// CPU twins of the embedding kernels. The gradient groups positions by id
+// with a stable sort, as the CUDA kernel does, and sums each group in order.
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "kernels/dtype_dispatch.h"
+#include "kernels/embedding_kernels.h"
+#include "kernels/embedding_math.h"
+#include "kernels/parallel_for_cpu.h"
+
+namespace cuseq::detail {
+
+template <>
+std::int64_t EmbeddingKernels<Cpu>::first_invalid_id(const Tensor& ids, std::int64_t input_dim) {
+  const std::int32_t* values = ids.data<std::int32_t>();
+  for (std::int64_t i = 0; i < ids.numel(); ++i) {
+    if (values[i] < 0 || values[i] >= input_dim) return i;
+  }
+  return -1;
+}
+
+template <>
+void EmbeddingKernels<Cpu>::lookup(const Tensor& ids, const Tensor& table, Tensor& out) {
+  dispatch_floating(table.dtype(), "embedding_lookup", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_index(Cpu{}, out.numel(),
+                   EmbeddingLookupBody<T>{ids.data<std::int32_t>(), table.data<T>(),
+                                          table.dim(1), out.data<T>()});
+  });
+}
+
+template <>
+void EmbeddingKernels<Cpu>::accumulate_grad(const Tensor& ids, const Tensor& grad_out,
+                                            Tensor& grad_table) {
+  const std::int32_t* id_values = ids.data<std::int32_t>();
+  std::vector<std::int32_t> positions(static_cast<std::size_t>(ids.numel()));
+  std::iota(positions.begin(), positions.end(), 0);
+  std::stable_sort(positions.begin(), positions.end(), [&](std::int32_t a, std::int32_t b) {
+    return id_values[a] < id_values[b];
+  });
+  std::vector<std::int64_t> segment_starts;
+  for (std::size_t k = 0; k < positions.size(); ++k) {
+    if (k == 0 || id_values[positions[k]] != id_values[positions[k - 1]]) {
+      segment_starts.push_back(static_cast<std::int64_t>(k));
+    }
+  }
+  segment_starts.push_back(static_cast<std::int64_t>(positions.size()));
+  const std::int64_t dim = grad_table.dim(1);
+  dispatch_floating(grad_table.dtype(), "embedding_grad", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* dy = grad_out.data<T>();
+    T* grad = grad_table.data<T>();
+    // Segments own distinct rows of grad_table, so they run in parallel.
+    for_each_index(Cpu{}, static_cast<std::int64_t>(segment_starts.size()) - 1,
+                   [&](std::int64_t s) {
+                     const std::int64_t begin = segment_starts[s], end = segment_starts[s + 1];
+                     const std::int32_t id = id_values[positions[begin]];
+                     for (std::int64_t column = 0; column < dim; ++column) {
+                       add_segment_column(positions.data(), begin, end, id, dy, dim, column, grad);
+                     }
+                   });
+  });
+}
+
+template <>
+void EmbeddingKernels<Cpu>::nonzero_mask(const Tensor& ids, Tensor& mask) {
+  dispatch_floating(mask.dtype(), "embedding_mask", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_index(Cpu{}, mask.numel(), NonzeroMaskBody<T>{ids.data<std::int32_t>(), mask.data<T>()});
+  });
+}
+
+}  // namespace cuseq::detail

@@ -1,0 +1,101 @@
+// cuseq::ops embedding ops: argument checks, then one dispatch.
+#include "cuseq/embedding_ops.h"
+
+#include <climits>
+#include <sstream>
+
+#include "kernels/embedding_kernels.h"
+
+namespace cuseq::ops {
+namespace {
+
+using detail::EmbeddingKernels;
+using detail::on_backend;
+
+// "[b, s]" for a flat position in a tensor of `shape`.
+std::string multi_index(std::int64_t flat, const Shape& shape) {
+  std::vector<std::int64_t> index(static_cast<std::size_t>(shape.rank()));
+  for (int axis = shape.rank() - 1; axis >= 0; --axis) {
+    index[static_cast<std::size_t>(axis)] = flat % shape[axis];
+    flat /= shape[axis];
+  }
+  std::ostringstream out;
+  out << "[";
+  for (std::size_t i = 0; i < index.size(); ++i) out << (i ? ", " : "") << index[i];
+  out << "]";
+  return out.str();
+}
+
+void check_ids(const Tensor& ids, const std::string& where) {
+  check(ids.defined(), where, "ids are undefined");
+  check_dtype(ids, DType::int32, where, "ids");
+  check(ids.numel() < INT_MAX, where, "at most ", INT_MAX - 1, " ids per call, got ", ids.numel());
+}
+
+void check_table(const Tensor& table, const Tensor& ids, const std::string& where,
+                 const std::string& what) {
+  check(table.defined() && table.rank() == 2, where, "expected ", what,
+        " of shape [input_dim, output_dim], got ", table.defined() ? table.str() : "undefined");
+  check(table.dtype() == DType::float32 || table.dtype() == DType::float64, where, "expected ",
+        what, " of dtype float32 or float64, got ", table.str());
+  check_same_device(table, ids, where);
+}
+
+Shape rows_shape(const Tensor& ids, std::int64_t dim) {
+  std::vector<std::int64_t> dims = ids.shape().dims();
+  dims.push_back(dim);
+  return Shape(dims);
+}
+
+}  // namespace
+
+void check_ids_in_range(const Tensor& ids, std::int64_t input_dim, const std::string& where) {
+  check_ids(ids, where);
+  const std::int64_t bad = on_backend(ids.device(), where, [&](auto where_tag) {
+    return EmbeddingKernels<decltype(where_tag)>::first_invalid_id(ids, input_dim);
+  });
+  if (bad < 0) return;
+  const std::int32_t id = ids.reshape({-1}).slice(bad, bad + 1).to(Device::cpu()).data<std::int32_t>()[0];
+  fail(where, "id ", id, " at position ", multi_index(bad, ids.shape()), " of the ids ",
+       ids.shape().str(), " is outside [0, ", input_dim, ")");
+}
+
+void embedding_lookup(const Tensor& ids, const Tensor& table, Tensor& out,
+                      const std::string& where) {
+  check_ids(ids, where);
+  check_table(table, ids, where, "table");
+  check_dtype(out, table.dtype(), where, "out");
+  check_shape(out, rows_shape(ids, table.dim(1)), where, "out");
+  check_same_device(out, table, where);
+  check_ids_in_range(ids, table.dim(0), where);
+  on_backend(out.device(), where, [&](auto where_tag) {
+    EmbeddingKernels<decltype(where_tag)>::lookup(ids, table, out);
+  });
+}
+
+void embedding_grad(const Tensor& ids, const Tensor& grad_out, Tensor& grad_table,
+                    const std::string& where) {
+  check_ids(ids, where);
+  check_table(grad_table, ids, where, "grad_table");
+  check_dtype(grad_out, grad_table.dtype(), where, "grad_out");
+  check_shape(grad_out, rows_shape(ids, grad_table.dim(1)), where, "grad_out");
+  check_same_device(grad_out, grad_table, where);
+  check_ids_in_range(ids, grad_table.dim(0), where);
+  on_backend(grad_table.device(), where, [&](auto where_tag) {
+    EmbeddingKernels<decltype(where_tag)>::accumulate_grad(ids, grad_out, grad_table);
+  });
+}
+
+void nonzero_mask(const Tensor& ids, Tensor& mask) {
+  check_ids(ids, "nonzero_mask");
+  check(mask.defined() && (mask.dtype() == DType::float32 || mask.dtype() == DType::float64),
+        "nonzero_mask", "expected a float32 or float64 mask, got ",
+        mask.defined() ? mask.str() : "undefined");
+  check_shape(mask, ids.shape(), "nonzero_mask", "mask");
+  check_same_device(mask, ids, "nonzero_mask");
+  on_backend(mask.device(), "nonzero_mask", [&](auto where_tag) {
+    EmbeddingKernels<decltype(where_tag)>::nonzero_mask(ids, mask);
+  });
+}
+
+}  // namespace cuseq::ops
