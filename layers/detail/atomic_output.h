@@ -1,0 +1,36 @@
+// A file written in pieces and published atomically: the bytes go to
+// "<path>.tmp.<pid>", and commit() fsyncs it, renames it over `path` and fsyncs
+// the directory, so readers see the old file or the complete new one, even when
+// the writer dies mid-write. Unlike write_file_atomically it streams: the
+// content never has to fit in memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace cuseq::detail {
+
+class AtomicOutput {
+ public:
+  // `where` names the caller in errors (which also name the path and errno).
+  AtomicOutput(std::string path, std::string where);
+  ~AtomicOutput();  // removes the temporary file unless committed
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  void write(const void* bytes, std::size_t count);
+  // Overwrites bytes already written (e.g. a header whose counts are known last).
+  void write_at(std::uint64_t offset, const void* bytes, std::size_t count);
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  [[noreturn]] void fail_with_errno(const std::string& what) const;
+  std::string path_;
+  std::string temporary_path_;
+  std::string where_;
+  int fd_ = -1;
+};
+
+}  // namespace cuseq::detail

@@ -1,0 +1,96 @@
+// The NCCL communicator: GPU tensors are averaged with ncclAllReduce (ncclAvg)
+// on the device's current stream, so the reduction is ordered after the
+// backward kernels that produced the gradients without a host sync. MPI starts
+// the processes and carries NCCL's unique id from rank 0 to the others; CPU
+// tensors go through MPI.
+#include <cuda_runtime.h>
+#include <nccl.h>
+
+#include <cstring>
+
+#include "core/detail/cuda_check.h"
+#include "cuseq/distributed.h"
+#include "cuseq/error.h"
+#include "cuseq/stream.h"
+
+namespace cuseq {
+namespace {
+
+void check_nccl(ncclResult_t result, const char* call) {
+  check(result == ncclSuccess, "NcclCommunicator", call, " failed: ", ncclGetErrorString(result));
+}
+
+class NcclCommunicator final : public Communicator {
+ public:
+  explicit NcclCommunicator(Device device) : device_(device), mpi_(make_mpi_communicator()) {
+    check(device.is_cuda(), "make_nccl_communicator", "expected a GPU device, got ", device.str());
+    ncclUniqueId id{};
+    if (mpi_->rank() == 0) check_nccl(ncclGetUniqueId(&id), "ncclGetUniqueId");
+    Tensor id_bytes = Tensor::zeros(Shape{(sizeof id + 3) / 4}, DType::int32);
+    std::memcpy(id_bytes.raw_data(), &id, sizeof id);
+    mpi_->broadcast(id_bytes, 0);
+    std::memcpy(&id, id_bytes.raw_data(), sizeof id);
+    CUSEQ_CUDA_CHECK(cudaSetDevice(device.index()));
+    check_nccl(ncclCommInitRank(&comm_, mpi_->size(), id, mpi_->rank()), "ncclCommInitRank");
+  }
+  ~NcclCommunicator() override { ncclCommDestroy(comm_); }
+
+  int rank() const override { return mpi_->rank(); }
+  int size() const override { return mpi_->size(); }
+  std::string backend() const override { return "nccl"; }
+
+  void broadcast(Tensor& tensor, int root) override {
+    if (!on_my_gpu(tensor)) {
+      mpi_->broadcast(tensor, root);
+      return;
+    }
+    check(root >= 0 && root < size(), "Communicator::broadcast", "root ", root,
+          " out of range for ", size(), " processes");
+    CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
+    check_nccl(ncclBroadcast(tensor.raw_data(), tensor.raw_data(), tensor.nbytes(), ncclChar, root,
+                             comm_, stream()),
+               "ncclBroadcast");
+  }
+
+  void barrier() override {
+    synchronize(device_);
+    mpi_->barrier();
+  }
+
+ protected:
+  void all_reduce_mean_in_place(Tensor& buffer) override {
+    if (!on_my_gpu(buffer)) {
+      std::vector<Tensor*> one{&buffer};
+      mpi_->all_reduce_mean(one);
+      return;
+    }
+    CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
+    check_nccl(ncclAllReduce(buffer.raw_data(), buffer.raw_data(), static_cast<std::size_t>(buffer.numel()),
+                             buffer.dtype() == DType::float64 ? ncclFloat64 : ncclFloat32, ncclAvg,
+                             comm_, stream()),
+               "ncclAllReduce");
+  }
+
+ private:
+  bool on_my_gpu(const Tensor& tensor) const {
+    if (tensor.device().is_cpu()) return false;
+    check(tensor.device() == device_, "NcclCommunicator",
+          "this communicator reduces tensors on ", device_.str(), ", got ", tensor.str());
+    return true;
+  }
+  cudaStream_t stream() const { return static_cast<cudaStream_t>(current_stream_handle(device_)); }
+
+  Device device_;
+  std::unique_ptr<Communicator> mpi_;
+  ncclComm_t comm_ = nullptr;
+};
+
+}  // namespace
+
+bool built_with_nccl() { return true; }
+
+std::unique_ptr<Communicator> make_nccl_communicator(Device device) {
+  return std::make_unique<NcclCommunicator>(device);
+}
+
+}  // namespace cuseq
