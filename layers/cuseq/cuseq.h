@@ -23,3 +23,7 @@
 #include "cuseq/layer.h"
 #include "cuseq/regularization_ops.h"
 #include "cuseq/regularizers.h"
+#include "cuseq/token_file.h"
+#include "cuseq/corpus_tokenizer.h"
+#include "cuseq/bptt_batcher.h"
+#include "cuseq/distributed.h"
