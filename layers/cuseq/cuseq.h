@@ -27,3 +27,5 @@
 #include "cuseq/corpus_tokenizer.h"
 #include "cuseq/bptt_batcher.h"
 #include "cuseq/distributed.h"
+#include "cuseq/recurrent.h"
+#include "cuseq/recurrent_ops.h"

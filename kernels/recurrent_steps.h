@@ -1,0 +1,102 @@
+// One source for the recurrent pointwise kernels of both backends: body
+// functors over recurrent_cell_math.h walked by for_each_index(Where{}, ...).
+// recurrent.cu and recurrent_cpu.cpp include this after their walker and
+// instantiate it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/dtype_dispatch.h"
+#include "kernels/recurrent_kernels.h"
+
+namespace cuseq::detail {
+
+template <class T, Activation kActivation, Activation kRecurrent>
+struct ForwardStepBody {
+  StepForward<T> step;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    forward_step_at<kActivation, kRecurrent>(step, i);
+  }
+};
+
+template <class T, Activation kActivation, Activation kRecurrent>
+struct BackwardStepBody {
+  StepBackward<T> step;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    backward_step_at<kActivation, kRecurrent>(step, i);
+  }
+};
+
+// Calls body(activation constant, recurrent activation constant).
+template <class Body>
+void with_cell_activations(Activation activation, Activation recurrent, Body&& body) {
+  with_activation(activation,
+                  [&](auto a) { with_activation(recurrent, [&](auto r) { body(a, r); }); });
+}
+
+template <class T>
+struct DropoutMaskBody {
+  Generator::Stream stream;
+  std::uint64_t threshold;
+  T keep_scale;
+  T* mask;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    mask[i] = dropout_scale(stream, static_cast<std::uint64_t>(i), threshold, keep_scale);
+  }
+};
+
+template <class T>
+struct SampleMaskBody {
+  const T* x;
+  const T* mask;
+  std::int64_t steps, features;
+  T* out;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    const std::int64_t sample = i / (steps * features), feature = i % features;
+    out[i] = x[i] * mask[sample * features + feature];
+  }
+};
+
+template <class Where>
+template <class T>
+void RecurrentKernels<Where>::forward_step(const StepForward<T>& step) {
+  with_cell_activations(step.activation, step.recurrent_activation, [&](auto a, auto r) {
+    for_each_index(Where{}, step.batch * step.units,
+                   ForwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
+  });
+}
+
+template <class Where>
+template <class T>
+void RecurrentKernels<Where>::backward_step(const StepBackward<T>& step) {
+  with_cell_activations(step.activation, step.recurrent_activation, [&](auto a, auto r) {
+    for_each_index(Where{}, step.batch * step.units,
+                   BackwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
+  });
+}
+
+template <class Where>
+void RecurrentKernels<Where>::dropout_mask(double rate, Generator::Stream stream, Tensor& mask) {
+  // Drop where bits < rate * 2^32: P(drop) = rate up to 2^-32.
+  const std::uint64_t threshold = static_cast<std::uint64_t>(std::ldexp(rate, 32));
+  dispatch_floating(mask.dtype(), "recurrent_dropout_mask", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_index(
+        Where{}, mask.numel(),
+        DropoutMaskBody<T>{stream, threshold, static_cast<T>(1.0 / (1.0 - rate)), mask.data<T>()});
+  });
+}
+
+template <class Where>
+void RecurrentKernels<Where>::multiply_by_sample_mask(const Tensor& x, const Tensor& mask,
+                                                      Tensor& out) {
+  dispatch_floating(x.dtype(), "recurrent input dropout", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_index(
+        Where{}, x.numel(),
+        SampleMaskBody<T>{x.data<T>(), mask.data<T>(), x.dim(1), x.dim(2), out.data<T>()});
+  });
+}
+
+}  // namespace cuseq::detail

@@ -1,0 +1,164 @@
+#include "layers/detail/model_training.h"
+
+#include <cstring>
+
+#include "cuseq/regularizers.h"
+
+namespace cuseq {
+
+Tensor gather_rows(const Tensor& host, const std::vector<std::int64_t>& indices, Device device) {
+  std::vector<std::int64_t> dims = host.shape().dims();
+  dims[0] = static_cast<std::int64_t>(indices.size());
+  Tensor batch = Tensor::empty(Shape(dims), host.dtype());
+  const std::size_t row_bytes = host.dim(0) == 0 ? 0 : host.nbytes() / static_cast<std::size_t>(host.dim(0));
+  const auto* source = static_cast<const char*>(host.raw_data());
+  auto* target = static_cast<char*>(batch.raw_data());
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    std::memcpy(target + i * row_bytes, source + static_cast<std::size_t>(indices[i]) * row_bytes, row_bytes);
+  }
+  return batch.to(device);
+}
+
+Tensor rows_on(const Tensor& host, std::int64_t begin, std::int64_t end, Device device) {
+  return host.slice(begin, end).to(device);
+}
+
+void ModelTraining::build_for(const Tensor& x) {
+  if (model_.built()) return;
+  check(x.rank() >= 1, model_.name(), "expected inputs with a batch axis, got ", x.str());
+  const std::vector<std::int64_t> dims(x.shape().dims().begin() + 1, x.shape().dims().end());
+  const bool floating = x.dtype() == DType::float32 || x.dtype() == DType::float64;
+  model_.build(Shape(dims), floating ? x.dtype() : DType::float32, default_device());
+}
+
+Tensor ModelTraining::prepare_targets(const Tensor& y) const {
+  const Tensor host = y.to(Device::cpu());
+  const bool sparse = model_.loss().kind == LossKind::sparse_categorical_crossentropy;
+  const DType wanted = sparse ? DType::int32 : model_.dtype();
+  if (host.dtype() == wanted) return host;
+  // Keras casts labels; whole-number floats become ids, ids become floats.
+  std::vector<double> values;
+  if (host.dtype() == DType::int32) {
+    for (const std::int32_t v : host.to_vector<std::int32_t>()) values.push_back(v);
+  } else if (host.dtype() == DType::float32) {
+    for (const float v : host.to_vector<float>()) values.push_back(v);
+  } else {
+    check(host.dtype() == DType::float64, model_.name(), "unsupported target dtype ", host.str());
+    values = host.to_vector<double>();
+  }
+  if (wanted == DType::int32) {
+    return Tensor::from_vector<std::int32_t>(std::vector<std::int32_t>(values.begin(), values.end()),
+                                             host.shape());
+  }
+  if (wanted == DType::float32) {
+    return Tensor::from_vector<float>(std::vector<float>(values.begin(), values.end()), host.shape());
+  }
+  return Tensor::from_vector<double>(values, host.shape());
+}
+
+Tensor ModelTraining::forward(const Tensor& x, bool training, double* activity_penalty) {
+  ForwardContext context;
+  context.training = training;
+  Tensor current = x;
+  outputs_.clear();
+  for (const auto& layer : model_.layers_) {
+    Tensor output = layer->forward(current, context);
+    context.mask = layer->output_mask(current, context.mask);
+    if (layer->activity_regularizer.active() && activity_penalty) {
+      *activity_penalty += ops::regularization_penalty(output, layer->activity_regularizer).item() /
+                           static_cast<double>(output.dim(0));
+    }
+    if (training) outputs_.push_back(output);
+    current = output;
+  }
+  return current;
+}
+
+void ModelTraining::backward(Tensor grad) {
+  for (std::size_t i = model_.layers_.size(); i-- > 0;) {
+    Layer& layer = *model_.layers_[i];
+    if (layer.activity_regularizer.active()) {
+      const Tensor& output = outputs_[i];
+      const double batch = static_cast<double>(output.dim(0));
+      ops::add_regularization_grad(output, layer.activity_regularizer.l1 / batch,
+                                   layer.activity_regularizer.l2 / batch, grad);
+    }
+    grad = layer.backward(grad);
+  }
+}
+
+double ModelTraining::weight_penalty() const {
+  double total = 0;
+  for (const auto& layer : model_.layers_) {
+    for (const Parameter* parameter : std::as_const(*layer).parameters()) {
+      if (parameter->regularizer.active()) {
+        total += ops::regularization_penalty(parameter->value, parameter->regularizer).item();
+      }
+    }
+  }
+  return total;
+}
+
+void ModelTraining::add_weight_penalty_grads() const {
+  for (Parameter* parameter : model_.trainable_parameters()) {
+    if (parameter->regularizer.active()) {
+      ops::add_regularization_grad(parameter->value, parameter->regularizer, parameter->grad);
+    }
+  }
+}
+
+bool ModelTraining::has_regularizers() const {
+  for (const auto& layer : model_.layers_) {
+    if (layer->activity_regularizer.active()) return true;
+    for (const Parameter* parameter : std::as_const(*layer).parameters()) {
+      if (parameter->regularizer.active()) return true;
+    }
+  }
+  return false;
+}
+
+std::pair<double, double> ModelTraining::train_step(const Tensor& x, const Tensor& y,
+                                                    std::vector<double>& metric_values) {
+  for (const auto& layer : model_.layers_) layer->zero_grad();
+  double penalty = 0;
+  const Tensor predictions = forward(x, true, &penalty);
+  Tensor grad = Tensor::empty(predictions.shape(), predictions.dtype(), predictions.device());
+  const double data_loss = compute_loss(model_.loss_, predictions, y, grad);
+  for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
+    metric_values[m] = compute_metric(model_.metrics_[m], predictions, y);
+  }
+  backward(grad);
+  outputs_.clear();
+  penalty += weight_penalty();
+  add_weight_penalty_grads();
+  model_.optimizer_->apply(model_.trainable_parameters());
+  return {data_loss, penalty};
+}
+
+EpochLogs ModelTraining::evaluate(const Tensor& x_host, const Tensor& y_host, int batch_size) {
+  check(batch_size > 0, model_.name(), "expected batch_size > 0, got ", batch_size);
+  const std::int64_t rows = x_host.dim(0);
+  check(y_host.dim(0) == rows, model_.name(), "x has ", rows, " rows but y has ", y_host.dim(0));
+  double loss_sum = 0;
+  std::vector<double> metric_sums(model_.metrics_.size(), 0.0);
+  for (std::int64_t begin = 0; begin < rows; begin += batch_size) {
+    const std::int64_t end = std::min<std::int64_t>(rows, begin + batch_size);
+    double penalty = 0;
+    const Tensor predictions = forward(rows_on(x_host, begin, end, model_.device()), false, &penalty);
+    const Tensor y = rows_on(y_host, begin, end, model_.device());
+    const double weight = static_cast<double>(end - begin);
+    loss_sum += weight * (compute_loss(model_.loss_, predictions, y) + penalty);
+    for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
+      metric_sums[m] += weight * compute_metric(model_.metrics_[m], predictions, y);
+    }
+  }
+  const double count = rows == 0 ? 1.0 : static_cast<double>(rows);
+  const double weights = weight_penalty();
+  EpochLogs logs{{"loss", loss_sum / count + weights}};
+  for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
+    logs.emplace_back(model_.metrics_[m].name, metric_sums[m] / count);
+  }
+  return logs;
+}
+
+}  // namespace cuseq

@@ -1,0 +1,51 @@
+// The pieces of a training or evaluation step that fit(), evaluate() and
+// predict() share: batching rows on the host, the forward pass with masks and
+// activity regularization, the backward pass, and the weight penalties.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cuseq/sequential.h"
+
+namespace cuseq {
+
+class ModelTraining {
+ public:
+  explicit ModelTraining(Sequential& model) : model_(model) {}
+
+  // Builds the model for inputs like x (rows dropped) unless it is built.
+  void build_for(const Tensor& x);
+  // Targets as the loss wants them, on the host: int32 ids for the sparse
+  // loss, the model's float dtype otherwise.
+  Tensor prepare_targets(const Tensor& y) const;
+
+  // Runs every layer; masks flow through ForwardContext. Adds the activity
+  // penalties (divided by the batch size, as Keras) to *activity_penalty.
+  Tensor forward(const Tensor& x, bool training, double* activity_penalty);
+  // grad: dL/d(model output). Adds activity-regularizer gradients on the way down.
+  void backward(Tensor grad);
+  // Sum of every parameter's weight penalty (frozen layers count, as in Keras).
+  double weight_penalty() const;
+  // grad += d(penalty)/dw for the parameters the optimizer updates.
+  void add_weight_penalty_grads() const;
+  bool has_regularizers() const;
+
+  // One training step on a batch; returns (data loss, regularization loss)
+  // and adds each metric's batch mean to `metric_values`.
+  std::pair<double, double> train_step(const Tensor& x, const Tensor& y,
+                                       std::vector<double>& metric_values);
+  // Loss (with penalties) and metrics over all rows, batched.
+  EpochLogs evaluate(const Tensor& x_host, const Tensor& y_host, int batch_size);
+
+ private:
+  Sequential& model_;
+  std::vector<Tensor> outputs_;  // of each layer in the last training forward
+};
+
+// Rows `indices` of a host tensor, gathered into a new tensor on `device`.
+Tensor gather_rows(const Tensor& host, const std::vector<std::int64_t>& indices, Device device);
+// Rows [begin, end) moved to `device` (a view when already there).
+Tensor rows_on(const Tensor& host, std::int64_t begin, std::int64_t end, Device device);
+
+}  // namespace cuseq

@@ -1,0 +1,90 @@
+#include "cuseq/losses.h"
+
+#include "cuseq/ops.h"
+
+namespace cuseq {
+namespace {
+
+// One value per row of the predictions, on their device.
+Tensor row_buffer(const Tensor& predictions) {
+  check(predictions.defined() && predictions.rank() >= 1 && predictions.dim(-1) > 0, "loss",
+        "expected predictions with a non-empty last axis, got ", predictions.str());
+  return Tensor::empty(Shape{predictions.numel() / predictions.dim(-1)}, predictions.dtype(),
+                       predictions.device());
+}
+
+double mean_of(const Tensor& rows) {
+  return rows.numel() == 0 ? 0.0 : ops::reduce_all(Reduction::mean, rows).item();
+}
+
+// Keras 2.x's choice for "accuracy" (compile_utils: is_binary, is_sparse_categorical).
+MetricKind accuracy_kind(const Tensor& predictions, const Tensor& target) {
+  const std::int64_t classes = predictions.dim(-1);
+  if (classes == 1) return MetricKind::binary_accuracy;
+  const bool sparse = target.dtype() == DType::int32 || target.rank() < predictions.rank() ||
+                      (target.rank() >= 1 && target.dim(-1) == 1);
+  return sparse ? MetricKind::sparse_categorical_accuracy : MetricKind::categorical_accuracy;
+}
+
+}  // namespace
+
+Loss loss_from_name(const std::string& name, bool from_logits) {
+  if (name == "binary_crossentropy") return {LossKind::binary_crossentropy, from_logits};
+  if (name == "categorical_crossentropy") return {LossKind::categorical_crossentropy, from_logits};
+  if (name == "sparse_categorical_crossentropy") {
+    return {LossKind::sparse_categorical_crossentropy, from_logits};
+  }
+  check(!from_logits, "loss", "from_logits applies to the cross-entropies, not to \"", name, "\"");
+  if (name == "mse" || name == "mean_squared_error") return {LossKind::mean_squared_error, false};
+  if (name == "mae" || name == "mean_absolute_error") return {LossKind::mean_absolute_error, false};
+  fail("loss", "unknown loss \"", name,
+       "\"; expected binary_crossentropy, categorical_crossentropy, "
+       "sparse_categorical_crossentropy, mse or mae");
+}
+
+std::string loss_name(LossKind kind) {
+  switch (kind) {
+    case LossKind::binary_crossentropy: return "binary_crossentropy";
+    case LossKind::categorical_crossentropy: return "categorical_crossentropy";
+    case LossKind::sparse_categorical_crossentropy: return "sparse_categorical_crossentropy";
+    case LossKind::mean_squared_error: return "mean_squared_error";
+    case LossKind::mean_absolute_error: return "mean_absolute_error";
+  }
+  return "unknown";
+}
+
+double compute_loss(const Loss& loss, const Tensor& predictions, const Tensor& target,
+                    const Tensor& grad) {
+  Tensor rows = row_buffer(predictions);
+  const double scale = rows.numel() == 0 ? 0.0 : 1.0 / static_cast<double>(rows.numel());
+  ops::loss_rows(loss.kind, loss.from_logits, predictions, target, rows, grad, scale);
+  return mean_of(rows);
+}
+
+Metric metric_from_name(const std::string& name, const Loss& loss) {
+  if (name == "accuracy" || name == "acc") {
+    const MetricKind guess = loss.kind == LossKind::binary_crossentropy
+                                 ? MetricKind::binary_accuracy
+                                 : (loss.kind == LossKind::sparse_categorical_crossentropy
+                                        ? MetricKind::sparse_categorical_accuracy
+                                        : MetricKind::categorical_accuracy);
+    return {name, guess, true};
+  }
+  if (name == "binary_accuracy") return {name, MetricKind::binary_accuracy};
+  if (name == "categorical_accuracy") return {name, MetricKind::categorical_accuracy};
+  if (name == "sparse_categorical_accuracy") return {name, MetricKind::sparse_categorical_accuracy};
+  if (name == "mae" || name == "mean_absolute_error") return {name, MetricKind::mean_absolute_error};
+  if (name == "mse" || name == "mean_squared_error") return {name, MetricKind::mean_squared_error};
+  fail("metric", "unknown metric \"", name,
+       "\"; expected accuracy, binary_accuracy, categorical_accuracy, "
+       "sparse_categorical_accuracy, mae or mse");
+}
+
+double compute_metric(const Metric& metric, const Tensor& predictions, const Tensor& target) {
+  Tensor rows = row_buffer(predictions);
+  ops::metric_rows(metric.accuracy_by_shape ? accuracy_kind(predictions, target) : metric.kind,
+                   predictions, target, rows);
+  return mean_of(rows);
+}
+
+}  // namespace cuseq
