@@ -1,7 +1,7 @@
 // The CUDA dropout kernels: dropout_pointwise.h walked by a grid-stride kernel
 // (one thread per element, coalesced; each thread computes its own Philox bits).
-#include "kernels/for_each_cuda.cuh"
 #include "kernels/dropout_pointwise.h"
+#include "kernels/for_each_cuda.cuh"
 
 namespace cuseq::detail {
 

@@ -1,6 +1,6 @@
 // The CPU twins of the dropout kernels: dropout_pointwise.h walked by OpenMP.
-#include "kernels/parallel_for_cpu.h"
 #include "kernels/dropout_pointwise.h"
+#include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {
 

@@ -6,10 +6,9 @@
 //   columns of that id's row, summing its positions in order. Each row has one
 //   writer, so no atomics and the same bits every run.
 // first_invalid_id: grid-stride check, atomicMin of the bad positions into one int.
-#include <cub/device/device_radix_sort.cuh>
-
 #include <algorithm>
 #include <climits>
+#include <cub/device/device_radix_sort.cuh>
 
 #include "core/detail/cuda_check.h"
 #include "kernels/cuda_launch.h"
@@ -23,11 +22,37 @@ namespace {
 
 constexpr int kThreads = 256;
 
+// out[i] for the flattened [positions, dim] output: one row of the table.
+template <class T>
+struct EmbeddingLookupBody {
+  const std::int32_t* ids;
+  const T* table;
+  std::int64_t dim;
+  T* out;
+  __device__ void operator()(std::int64_t i) const {
+    out[i] = table[static_cast<std::int64_t>(ids[i / dim]) * dim + i % dim];
+  }
+};
+
+// Column `column` of one id's gradient row: the grad_out rows of its
+// positions (sorted, ascending) summed in that order, then added once; the
+// CPU twin sums in the same order, so both backends produce the same bits.
+template <class T>
+__device__ void add_segment_column(const std::int32_t* sorted_positions, std::int64_t begin,
+                                   std::int64_t end, std::int32_t id, const T* grad_out,
+                                   std::int64_t dim, std::int64_t column, T* grad_table) {
+  T sum = T(0);
+  for (std::int64_t k = begin; k < end; ++k) {
+    sum += grad_out[static_cast<std::int64_t>(sorted_positions[k]) * dim + column];
+  }
+  grad_table[static_cast<std::int64_t>(id) * dim + column] += sum;
+}
+
 __global__ void find_invalid_kernel(const std::int32_t* ids, std::int64_t count,
                                     std::int64_t input_dim, int* first_bad) {
   const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
-  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
-       i < count; i += stride) {
+  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < count;
+       i += stride) {
     if (ids[i] < 0 || ids[i] >= input_dim) atomicMin(first_bad, static_cast<int>(i));
   }
 }
@@ -53,7 +78,8 @@ struct PositionBody {
 };
 
 unsigned grid_for(std::int64_t count) {
-  return static_cast<unsigned>(std::min<std::int64_t>((count + kThreads - 1) / kThreads, 65535 * 8));
+  return static_cast<unsigned>(
+      std::min<std::int64_t>((count + kThreads - 1) / kThreads, 65535 * 8));
 }
 
 // Bits that cover every id below `bound`, so the radix sort skips the rest.
@@ -87,8 +113,8 @@ void EmbeddingKernels<Cuda>::lookup(const Tensor& ids, const Tensor& table, Tens
   dispatch_floating(table.dtype(), "embedding_lookup", [&](auto tag) {
     using T = typename decltype(tag)::type;
     for_each_index(Cuda{}, out.numel(),
-                   EmbeddingLookupBody<T>{ids.data<std::int32_t>(), table.data<T>(),
-                                          table.dim(1), out.data<T>()});
+                   EmbeddingLookupBody<T>{ids.data<std::int32_t>(), table.data<T>(), table.dim(1),
+                                          out.data<T>()});
   });
 }
 
@@ -114,7 +140,8 @@ void EmbeddingKernels<Cuda>::accumulate_grad(const Tensor& ids, const Tensor& gr
       positions.data<std::int32_t>(), sorted_positions.data<std::int32_t>(),
       static_cast<int>(count), 0, end_bit, launch_stream()));
   const std::int64_t dim = grad_table.dim(1);
-  const int threads = static_cast<int>(std::min<std::int64_t>(std::max<std::int64_t>(dim, 32), kThreads));
+  const int threads =
+      static_cast<int>(std::min<std::int64_t>(std::max<std::int64_t>(dim, 32), kThreads));
   dispatch_floating(grad_table.dtype(), "embedding_grad", [&](auto tag) {
     using T = typename decltype(tag)::type;
     segment_grad_kernel<T><<<static_cast<unsigned>(count), threads, 0, launch_stream()>>>(
@@ -128,7 +155,8 @@ template <>
 void EmbeddingKernels<Cuda>::nonzero_mask(const Tensor& ids, Tensor& mask) {
   dispatch_floating(mask.dtype(), "embedding_mask", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Cuda{}, mask.numel(), NonzeroMaskBody<T>{ids.data<std::int32_t>(), mask.data<T>()});
+    for_each_index(Cuda{}, mask.numel(),
+                   NonzeroMaskBody<T>{ids.data<std::int32_t>(), mask.data<T>()});
   });
 }
 

@@ -55,7 +55,8 @@ void check_ids_in_range(const Tensor& ids, std::int64_t input_dim, const std::st
     return EmbeddingKernels<decltype(where_tag)>::first_invalid_id(ids, input_dim);
   });
   if (bad < 0) return;
-  const std::int32_t id = ids.reshape({-1}).slice(bad, bad + 1).to(Device::cpu()).data<std::int32_t>()[0];
+  const std::int32_t id =
+      ids.reshape({-1}).slice(bad, bad + 1).to(Device::cpu()).data<std::int32_t>()[0];
   fail(where, "id ", id, " at position ", multi_index(bad, ids.shape()), " of the ids ",
        ids.shape().str(), " is outside [0, ", input_dim, ")");
 }

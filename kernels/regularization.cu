@@ -60,8 +60,8 @@ void RegularizationKernels<Cuda>::penalty(const Tensor& w, double l1, double l2,
     penalty_partials_kernel<T><<<blocks, kThreads, 0, launch_stream()>>>(
         w.data<T>(), w.numel(), l1, l2, partials.data<double>());
     CUSEQ_CUDA_CHECK_LAUNCH();
-    penalty_finish_kernel<T><<<1, kThreads, 0, launch_stream()>>>(partials.data<double>(), blocks,
-                                                                  out.data<T>());
+    penalty_finish_kernel<T>
+        <<<1, kThreads, 0, launch_stream()>>>(partials.data<double>(), blocks, out.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

@@ -7,8 +7,8 @@ namespace {
 
 const LayerRegistration registration("Activation", [](const std::string& name,
                                                       const LayerConfig& config) {
-  return std::make_unique<ActivationLayer>(detail::config_string(config, "activation", "Activation"),
-                                           name);
+  return std::make_unique<ActivationLayer>(
+      detail::config_string(config, "activation", "Activation"), name);
 });
 
 }  // namespace

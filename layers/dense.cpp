@@ -76,7 +76,8 @@ Tensor Dense::forward(const Tensor& input, const ForwardContext&) {
   output_rows_ = Tensor::empty(Shape{input_rows_.dim(0), units_}, dtype(), device());
   ops::gemm(input_rows_, false, kernel_->value, false, output_rows_);
   if (use_bias_) ops::bias_add(output_rows_, bias_->value, output_rows_);
-  if (activation_ != Activation::linear) ops::activation_forward(activation_, output_rows_, output_rows_);
+  if (activation_ != Activation::linear)
+    ops::activation_forward(activation_, output_rows_, output_rows_);
   input_shape_of_last_call_ = input.shape();
   return output_rows_.reshape(output_shape(input.shape()).dims());
 }

@@ -72,20 +72,25 @@ Shape Embedding::output_shape(const Shape& input_shape) const {
 }
 
 void Embedding::build_weights(const Shape&, Generator& generator) {
-  embeddings_ = &add_parameter("embeddings", Shape{input_dim_, output_dim_}, embeddings_regularizer_);
+  embeddings_ =
+      &add_parameter("embeddings", Shape{input_dim_, output_dim_}, embeddings_regularizer_);
   initializers::random_uniform(embeddings_->value, generator);
 }
 
 Tensor Embedding::ids_from(const Tensor& input) const {
   check(input.defined() && input.rank() >= 1, name(), "expected ids of shape [batch, ...], got ",
         input.defined() ? input.str() : "undefined");
-  check(!input_length_ || input.rank() < 2 || input.dim(1) == *input_length_, name(),
-        "expected ", *input_length_, " steps (input_length), got ids ", input.str());
+  check(!input_length_ || input.rank() < 2 || input.dim(1) == *input_length_, name(), "expected ",
+        *input_length_, " steps (input_length), got ids ", input.str());
   switch (input.dtype()) {
-    case DType::int32: return input;
-    case DType::float32: return ids_from_floats<float>(input, name());
-    case DType::float64: return ids_from_floats<double>(input, name());
-    default: fail(name(), "expected int32 ids, got ", input.str());
+    case DType::int32:
+      return input;
+    case DType::float32:
+      return ids_from_floats<float>(input, name());
+    case DType::float64:
+      return ids_from_floats<double>(input, name());
+    default:
+      fail(name(), "expected int32 ids, got ", input.str());
   }
 }
 

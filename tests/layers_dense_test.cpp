@@ -23,14 +23,16 @@ double reference_activation(const std::string& name, double x) {
 // y[r, u] = f(sum_i x[r, i] * kernel[i, u] + bias[u]); softmax over u.
 std::vector<double> reference_dense(const std::vector<double>& x, const std::vector<double>& kernel,
                                     const std::vector<double>& bias, std::int64_t rows,
-                                    std::int64_t in, std::int64_t units, const std::string& activation) {
+                                    std::int64_t in, std::int64_t units,
+                                    const std::string& activation) {
   std::vector<double> y(static_cast<std::size_t>(rows * units));
   for (std::int64_t r = 0; r < rows; ++r) {
     double total = 0;
     for (std::int64_t u = 0; u < units; ++u) {
       double z = bias.empty() ? 0 : bias[u];
       for (std::int64_t i = 0; i < in; ++i) z += x[r * in + i] * kernel[i * units + u];
-      y[r * units + u] = activation == "softmax" ? std::exp(z) : reference_activation(activation, z);
+      y[r * units + u] =
+          activation == "softmax" ? std::exp(z) : reference_activation(activation, z);
       total += y[r * units + u];
     }
     if (activation == "softmax") {
@@ -88,7 +90,8 @@ TEST(Dense, InitialKernelIsGlorotUniformAndBiasZero) {
   dense.build({60}, DType::float32, Device::cpu(), generator);
   const double limit = std::sqrt(6.0 / (60 + 40));
   double largest = 0;
-  for (const float w : dense.get_weights()[0].to_vector<float>()) largest = std::max(largest, double(std::fabs(w)));
+  for (const float w : dense.get_weights()[0].to_vector<float>())
+    largest = std::max(largest, double(std::fabs(w)));
   EXPECT_LE(largest, limit);
   EXPECT_GT(largest, 0.9 * limit);
   for (const float b : dense.get_weights()[1].to_vector<float>()) EXPECT_EQ(b, 0.0f);
@@ -97,7 +100,7 @@ TEST(Dense, InitialKernelIsGlorotUniformAndBiasZero) {
 TEST(Dense, GradientsMatchFiniteDifferencesForEveryActivation) {
   for (const std::string activation : {"linear", "relu", "sigmoid", "tanh", "softmax"}) {
     auto built = built_dense(activation, {2, 3}, DType::float64);
-  Dense& dense = *built;
+    Dense& dense = *built;
     dense.set_weights({random_tensor<double>({3, 4}, 5), random_tensor<double>({4}, 6)});
     testing::expect_gradients_match_finite_differences(dense, random_tensor<double>({2, 2, 3}, 8),
                                                        {}, true);
@@ -158,20 +161,32 @@ TEST(Dense, WeightsAreKernelThenBiasInKerasLayout) {
 TEST(Dense, SetWeightsWithWrongShapesNamesTheLayerAndWeight) {
   auto built = built_dense("", {3}, DType::float32);
   Dense& dense = *built;
-  expect_error_mentions([&] { dense.set_weights({Tensor::zeros({4, 3}), Tensor::zeros({4})}); },
-                        {dense.name(), "kernel", "[3, 4]", "[4, 3]"});
-  expect_error_mentions([&] { dense.set_weights({Tensor::zeros({3, 4})}); },
-                        {dense.name(), "expected 2", "got 1"});
+  expect_error_mentions(
+      [&] {
+        dense.set_weights({Tensor::zeros({4, 3}), Tensor::zeros({4})});
+      },
+      {dense.name(), "kernel", "[3, 4]", "[4, 3]"});
+  expect_error_mentions(
+      [&] {
+        dense.set_weights({Tensor::zeros({3, 4})});
+      },
+      {dense.name(), "expected 2", "got 1"});
 }
 
 TEST(Dense, RejectsInputsOfWrongRankFeaturesOrDtype) {
   auto built = built_dense("", {3}, DType::float32);
   Dense& dense = *built;
   expect_error_mentions([&] { dense.forward(Tensor::zeros({3}), {}); }, {dense.name(), "[batch"});
-  expect_error_mentions([&] { dense.forward(Tensor::zeros({2, 5}), {}); },
-                        {dense.name(), "3 input features", "[2, 5]"});
-  expect_error_mentions([&] { dense.forward(Tensor::zeros({2, 3}, DType::float64), {}); },
-                        {dense.name(), "float32", "float64"});
+  expect_error_mentions(
+      [&] {
+        dense.forward(Tensor::zeros({2, 5}), {});
+      },
+      {dense.name(), "3 input features", "[2, 5]"});
+  expect_error_mentions(
+      [&] {
+        dense.forward(Tensor::zeros({2, 3}, DType::float64), {});
+      },
+      {dense.name(), "float32", "float64"});
 }
 
 TEST(Dense, KeepsTheIncomingMask) {

@@ -42,11 +42,12 @@ TEST(Dropout, MaskBitsComeFromPhiloxAgainstTheRateThreshold) {
   const double rate = 0.25;
   Dropout dropout(rate, 3);
   const Generator::Stream stream = Generator(3).next_stream();
-  const auto y = dropout.forward(Tensor::from_vector<float>(std::vector<float>(64, 1.0f), {8, 8}),
-                                 kTraining)
-                     .to_vector<float>();
+  const auto y =
+      dropout.forward(Tensor::from_vector<float>(std::vector<float>(64, 1.0f), {8, 8}), kTraining)
+          .to_vector<float>();
   for (std::size_t i = 0; i < y.size(); ++i) {
-    const bool kept = philox_bits(stream.seed, stream.stream, i) >= std::uint32_t(rate * 4294967296.0);
+    const bool kept =
+        philox_bits(stream.seed, stream.stream, i) >= std::uint32_t(rate * 4294967296.0);
     EXPECT_EQ(y[i] != 0.0f, kept) << "element " << i;
   }
 }
@@ -60,9 +61,9 @@ TEST(Dropout, EachTrainingForwardDrawsAFreshMask) {
 
 TEST(Dropout, GradientWithAFixedMaskMatchesFiniteDifferences) {
   Dropout dropout(0.4, 5);
-  testing::expect_gradients_match_finite_differences(
-      dropout, random_tensor<double>({3, 4}, 3), kTraining, true,
-      [&] { dropout.generator().set_counter(0); });
+  testing::expect_gradients_match_finite_differences(dropout, random_tensor<double>({3, 4}, 3),
+                                                     kTraining, true,
+                                                     [&] { dropout.generator().set_counter(0); });
 }
 
 TEST(Dropout, UnseededLayersDrawTheirSeedFromTheModelGenerator) {

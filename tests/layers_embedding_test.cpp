@@ -95,7 +95,9 @@ TEST(Embedding, AcceptsWholeNumberFloatIdsAndRejectsOthers) {
   EXPECT_EQ(embedding->forward(as_floats, {}).to_vector<float>(),
             embedding->forward(kIds, {}).to_vector<float>());
   expect_error_mentions(
-      [&] { embedding->forward(Tensor::from_vector<float>({1.5f}, {1, 1}), {}); },
+      [&] {
+        embedding->forward(Tensor::from_vector<float>({1.5f}, {1, 1}), {});
+      },
       {embedding->name(), "1.5"});
 }
 
@@ -103,8 +105,11 @@ TEST(Embedding, RejectsInputsOfWrongRankOrLength) {
   Embedding embedding(6, 3, 4);
   expect_error_mentions([&] { embedding.forward(Tensor::zeros({}, DType::int32), {}); },
                         {embedding.name(), "[batch"});
-  expect_error_mentions([&] { embedding.forward(Tensor::zeros({2, 5}, DType::int32), {}); },
-                        {embedding.name(), "4 steps", "[2, 5]"});
+  expect_error_mentions(
+      [&] {
+        embedding.forward(Tensor::zeros({2, 5}, DType::int32), {});
+      },
+      {embedding.name(), "4 steps", "[2, 5]"});
 }
 
 TEST(Embedding, MaskZeroMarksNonPaddingSteps) {

@@ -24,7 +24,8 @@ Tensor random_ids(const Shape& shape, std::int32_t input_dim, std::uint64_t seed
 TEST(LayersGpu, EmbeddingLookupMatchesCpu) {
   CUSEQ_REQUIRE_GPU();
   const Tensor ids = random_ids({16, 33}, 50, 1), table = random_tensor<float>({50, 70}, 2);
-  Tensor cpu_out = Tensor::empty({16, 33, 70}), gpu_out = Tensor::empty({16, 33, 70}, DType::float32, kGpu);
+  Tensor cpu_out = Tensor::empty({16, 33, 70}),
+         gpu_out = Tensor::empty({16, 33, 70}, DType::float32, kGpu);
   ops::embedding_lookup(ids, table, cpu_out);
   ops::embedding_lookup(ids.to(kGpu), table.to(kGpu), gpu_out);
   EXPECT_EQ(gpu_out.to(kCpu).to_vector<float>(), cpu_out.to_vector<float>());
@@ -108,7 +109,8 @@ TEST(LayersGpu, DenseForwardAndBackwardMatchCpu) {
     Generator cpu_generator(3), gpu_generator(3);
     cpu_dense.build({5, 16}, DType::float32, kCpu, cpu_generator);
     gpu_dense.build({5, 16}, DType::float32, kGpu, gpu_generator);
-    const Tensor x = random_tensor<float>({4, 5, 16}, 10), dy = random_tensor<float>({4, 5, 24}, 11);
+    const Tensor x = random_tensor<float>({4, 5, 16}, 10),
+                 dy = random_tensor<float>({4, 5, 24}, 11);
     cpu_dense.zero_grad();
     gpu_dense.zero_grad();
     expect_all_near(gpu_dense.forward(x.to(kGpu), {}).to(kCpu).to_vector<float>(),

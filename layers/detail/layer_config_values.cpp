@@ -9,8 +9,8 @@
 namespace cuseq::detail {
 namespace {
 
-[[noreturn]] void malformed(const std::string& type, const std::string& key, const std::string& text,
-                            const std::string& expected) {
+[[noreturn]] void malformed(const std::string& type, const std::string& key,
+                            const std::string& text, const std::string& expected) {
   fail(type, "config value ", key, "=\"", text, "\" is not ", expected);
 }
 
@@ -43,7 +43,8 @@ std::string config_string(const LayerConfig& config, const std::string& key,
   return found->second;
 }
 
-std::int64_t config_int(const LayerConfig& config, const std::string& key, const std::string& type) {
+std::int64_t config_int(const LayerConfig& config, const std::string& key,
+                        const std::string& type) {
   const std::string text = config_string(config, key, type);
   char* end = nullptr;
   const long long value = std::strtoll(text.c_str(), &end, 10);

@@ -19,7 +19,8 @@ std::string format_optional(const std::optional<std::int64_t>& value);
 std::string format_regularizer(const Regularizer& regularizer);
 
 // Each throws a cuseq::Error naming `type` and the key when it is missing or malformed.
-std::string config_string(const LayerConfig& config, const std::string& key, const std::string& type);
+std::string config_string(const LayerConfig& config, const std::string& key,
+                          const std::string& type);
 std::int64_t config_int(const LayerConfig& config, const std::string& key, const std::string& type);
 double config_double(const LayerConfig& config, const std::string& key, const std::string& type);
 bool config_bool(const LayerConfig& config, const std::string& key, const std::string& type);
