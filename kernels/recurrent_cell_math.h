@@ -53,12 +53,13 @@ CUSEQ_HOST_DEVICE bool step_is_real(const T* step_mask, std::int64_t sample, std
   return step_mask == nullptr || step_mask[sample * steps + time] != T(0);
 }
 
-// Gate g's pre-activation: x W + h R (+ bias).
+// Gate g's pre-activation: x W + h R + biases (GRU's recurrent row too).
 template <class T>
 CUSEQ_HOST_DEVICE T gate_input(const StepForward<T>& s, const T* x_row, const T* h_row, int g,
                                std::int64_t unit) {
   const std::int64_t k = g * s.units + unit;
-  return x_row[k] + h_row[k] + (s.bias ? s.bias[k] : T(0));
+  return x_row[k] + h_row[k] + (s.bias ? s.bias[k] : T(0)) +
+         (s.recurrent_bias ? s.recurrent_bias[k] : T(0));
 }
 
 // The activations are template arguments (see pointwise_math.h): no branch on
