@@ -1,0 +1,124 @@
+#include "cuseq/conv1d.h"
+
+#include "cuseq/initializers.h"
+#include "layers/detail/channels_last.h"
+#include "layers/detail/layer_config_values.h"
+
+namespace cuseq {
+namespace {
+
+using detail::config_bool;
+using detail::config_int;
+using detail::config_regularizer;
+using detail::config_string;
+using detail::format_bool;
+using detail::format_regularizer;
+
+const LayerRegistration registration("Conv1D", [](const std::string& name,
+                                                  const LayerConfig& config) {
+  const std::string type = "Conv1D";
+  return std::make_unique<Conv1D>(
+      config_int(config, "filters", type), config_int(config, "kernel_size", type),
+      config_int(config, "strides", type), config_string(config, "padding", type),
+      config_int(config, "dilation_rate", type), config_string(config, "activation", type),
+      config_bool(config, "use_bias", type), config_regularizer(config, "kernel_regularizer", type),
+      config_regularizer(config, "bias_regularizer", type),
+      config_regularizer(config, "activity_regularizer", type), name);
+});
+
+}  // namespace
+
+Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, std::int64_t strides,
+               const std::string& padding, std::int64_t dilation_rate,
+               const std::string& activation, bool use_bias, Regularizer kernel_regularizer,
+               Regularizer bias_regularizer, Regularizer activity_regularizer, std::string name)
+    : Layer(name.empty() ? unique_layer_name("conv1d") : std::move(name)),
+      filters_(filters),
+      kernel_size_(kernel_size),
+      strides_(strides),
+      padding_(padding_from_name(padding, this->name())),
+      dilation_rate_(dilation_rate),
+      activation_(activation_from_name(activation)),
+      use_bias_(use_bias),
+      kernel_regularizer_(kernel_regularizer),
+      bias_regularizer_(bias_regularizer) {
+  check(filters > 0 && kernel_size > 0 && strides > 0 && dilation_rate > 0, this->name(),
+        "filters, kernel_size, strides and dilation_rate must be positive, got ", filters, ", ",
+        kernel_size, ", ", strides, ", ", dilation_rate);
+  check(strides == 1 || dilation_rate == 1, this->name(),
+        "strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), got strides ",
+        strides, " and dilation_rate ", dilation_rate);
+  this->activity_regularizer = activity_regularizer;
+}
+
+LayerConfig Conv1D::config() const {
+  return {{"filters", std::to_string(filters_)},
+          {"kernel_size", std::to_string(kernel_size_)},
+          {"strides", std::to_string(strides_)},
+          {"padding", padding_name(padding_)},
+          {"dilation_rate", std::to_string(dilation_rate_)},
+          {"activation", activation_name(activation_)},
+          {"use_bias", format_bool(use_bias_)},
+          {"kernel_regularizer", format_regularizer(kernel_regularizer_)},
+          {"bias_regularizer", format_regularizer(bias_regularizer_)},
+          {"activity_regularizer", format_regularizer(activity_regularizer)}};
+}
+
+Window1d Conv1D::window_for(std::int64_t steps) const {
+  return Window1d{steps, kernel_size_, strides_, dilation_rate_, padding_};
+}
+
+Shape Conv1D::output_shape(const Shape& input_shape) const {
+  detail::check_sequence_shape(input_shape, name());
+  return Shape{window_for(input_shape[0]).output_steps(), filters_};
+}
+
+void Conv1D::build_weights(const Shape& input_shape, Generator& generator) {
+  detail::check_sequence_shape(input_shape, name());
+  kernel_ =
+      &add_parameter("kernel", Shape{kernel_size_, input_shape[1], filters_}, kernel_regularizer_);
+  initializers::glorot_uniform(kernel_->value, generator);
+  if (use_bias_) bias_ = &add_parameter("bias", Shape{filters_}, bias_regularizer_);
+}
+
+Tensor Conv1D::forward(const Tensor& input, const ForwardContext&) {
+  detail::check_sequence_input(input, name());
+  detail::build_on_first_call(*this, input, input.dtype());
+  const std::int64_t channels = kernel_->value.dim(1);
+  check(input.dim(2) == channels, name(), "expected ", channels, " input channels, got ",
+        input.str());
+  check_dtype(input, dtype(), name());
+  check_same_device(input, kernel_->value, name());
+  const Window1d window = window_for(input.dim(1));
+  check(window.output_steps() > 0, name(), "a window of ", window.span(),
+        " steps does not fit an input of ", input.dim(1), " steps with padding \"",
+        padding_name(padding_), "\"");
+  input_ = input;
+  output_ = Tensor::empty(Shape{input.dim(0), window.output_steps(), filters_}, dtype(), device());
+  ops::conv1d_forward(input, kernel_->value, use_bias_ ? bias_->value : Tensor(), window, output_);
+  if (activation_ != Activation::linear) ops::activation_forward(activation_, output_, output_);
+  return output_;
+}
+
+Tensor Conv1D::backward(const Tensor& grad_output) {
+  check(output_.defined(), name(), "backward() needs a forward() first");
+  check(grad_output.defined() && grad_output.shape() == output_.shape(), name(),
+        "expected a gradient of the output's shape ", output_.shape().str(), ", got ",
+        grad_output.defined() ? grad_output.str() : "undefined");
+  Tensor grad_pre_activation = grad_output;
+  if (activation_ != Activation::linear) {
+    grad_pre_activation = Tensor::empty(output_.shape(), dtype(), device());
+    ops::activation_backward(activation_, output_, grad_output, grad_pre_activation);
+  }
+  const Window1d window = window_for(input_.dim(1));
+  if (trainable) {
+    Tensor no_bias;
+    ops::conv1d_backward_weights(input_, grad_pre_activation, window, kernel_->grad,
+                                 use_bias_ ? bias_->grad : no_bias);
+  }
+  Tensor grad_input = Tensor::empty(input_.shape(), dtype(), device());
+  ops::conv1d_backward_input(grad_pre_activation, kernel_->value, window, grad_input);
+  return grad_input;
+}
+
+}  // namespace cuseq
