@@ -1,7 +1,6 @@
 #include "cuseq/bptt_batcher.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "cuseq/error.h"
 
@@ -48,13 +47,16 @@ BpttBatch BpttBatcher::next() {
   Tensor targets = Tensor::empty(shape, DType::int32);
   std::int32_t* in = inputs.data<std::int32_t>();
   std::int32_t* out = targets.data<std::int32_t>();
-  // One read of T + 1 ids per stream: the inputs, and the targets one step on.
-  std::vector<std::int32_t> row(static_cast<std::size_t>(steps_ + 1));
+  // Per stream: decode T ids into the inputs row; the targets row is the same
+  // ids one step on, so copy it from there and decode only the last one.
   for (std::int64_t b = 0; b < local_batch_size_; ++b) {
-    const std::int64_t begin = (first_stream_ + b) * stream_length_ + position_.window * steps_;
-    file_.copy_ids(static_cast<std::uint64_t>(begin), row.size(), row.data());
-    std::copy(row.begin(), row.end() - 1, in + b * steps_);
-    std::copy(row.begin() + 1, row.end(), out + b * steps_);
+    const auto begin = static_cast<std::uint64_t>((first_stream_ + b) * stream_length_ +
+                                                  position_.window * steps_);
+    std::int32_t* input_row = in + b * steps_;
+    std::int32_t* target_row = out + b * steps_;
+    file_.copy_ids(begin, static_cast<std::uint64_t>(steps_), input_row);
+    std::copy(input_row + 1, input_row + steps_, target_row);
+    file_.copy_ids(begin + static_cast<std::uint64_t>(steps_), 1, target_row + steps_ - 1);
   }
   batch.inputs = device_.is_cpu() ? inputs : inputs.to(device_);
   batch.targets = device_.is_cpu() ? targets : targets.to(device_);
