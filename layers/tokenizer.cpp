@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <numeric>
+#include <optional>
+#include <string_view>
 
 #include "cuseq/error.h"
 #include "layers/detail/word_splitter.h"
@@ -13,19 +14,28 @@ namespace {
 
 constexpr const char* kWhere = "Tokenizer";
 
-using TokenFunction = std::function<std::vector<std::string>(const std::string&)>;
-
-// The tokens of one text: characters in char_level mode (no filters, as in
+// Visits the tokens of texts: characters in char_level mode (no filters, as in
 // Keras), otherwise text_to_word_sequence's words.
-TokenFunction make_token_function(bool char_level, const std::string& filters, bool lower,
-                                  const std::string& split) {
-  if (char_level) {
-    return [lower](const std::string& text) { return detail::split_characters(text, lower); };
+class TokenVisitor {
+ public:
+  TokenVisitor(bool char_level, const std::string& filters, bool lower, const std::string& split)
+      : lower_(lower) {
+    if (!char_level) splitter_.emplace(filters, lower, split, kWhere);
   }
-  return [splitter = detail::WordSplitter(filters, lower, split, kWhere)](const std::string& text) {
-    return splitter.words(text);
-  };
-}
+
+  template <class Visit>
+  void operator()(const std::string& text, Visit&& visit) const {
+    if (splitter_) {
+      splitter_->for_each_word(text, visit);
+    } else {
+      detail::for_each_character(text, lower_, visit);
+    }
+  }
+
+ private:
+  bool lower_;
+  std::optional<detail::WordSplitter> splitter_;
+};
 
 enum class MatrixMode { binary, count, freq, tfidf };
 
@@ -52,19 +62,21 @@ Tokenizer::Tokenizer(int num_words, std::string filters, bool lower, std::string
 }
 
 void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
-  const TokenFunction tokens_of = make_token_function(char_level_, filters_, lower_, split_);
+  const TokenVisitor for_each_token(char_level_, filters_, lower_, split_);
+  std::string key;  // reused, so a known word costs no allocation
   for (const std::string& text : texts) {
     const std::int64_t document = document_count_++;
-    for (std::string& token : tokens_of(text)) {
-      auto [found, inserted] = vocabulary_position_.try_emplace(token, vocabulary_.size());
-      if (inserted) vocabulary_.push_back(WordStats{std::move(token)});
+    for_each_token(text, [&](std::string_view token) {
+      key.assign(token);
+      const auto [found, inserted] = vocabulary_position_.try_emplace(key, vocabulary_.size());
+      if (inserted) vocabulary_.push_back(WordStats{key});
       WordStats& stats = vocabulary_[found->second];
       ++stats.count;
       if (stats.last_document != document) {
         stats.last_document = document;
         ++stats.documents;
       }
-    }
+    });
   }
   rebuild_index();
 }
@@ -102,13 +114,15 @@ std::vector<std::vector<std::int32_t>> Tokenizer::texts_to_sequences(
           "texts_to_sequences with an oov_token needs fit_on_texts first");
     oov_index = found->second;
   }
-  const TokenFunction tokens_of = make_token_function(char_level_, filters_, lower_, split_);
+  const TokenVisitor for_each_token(char_level_, filters_, lower_, split_);
+  std::string key;
   std::vector<std::vector<std::int32_t>> sequences;
   sequences.reserve(texts.size());
   for (const std::string& text : texts) {
     std::vector<std::int32_t> sequence;
-    for (const std::string& token : tokens_of(text)) {
-      const auto found = word_index_.find(token);
+    for_each_token(text, [&](std::string_view token) {
+      key.assign(token);
+      const auto found = word_index_.find(key);
       const bool kept =
           found != word_index_.end() && (num_words_ == 0 || found->second < num_words_);
       if (kept) {
@@ -116,7 +130,7 @@ std::vector<std::vector<std::int32_t>> Tokenizer::texts_to_sequences(
       } else if (oov_index != 0) {
         sequence.push_back(oov_index);
       }
-    }
+    });
     sequences.push_back(std::move(sequence));
   }
   return sequences;
@@ -165,7 +179,8 @@ Tensor Tokenizer::sequences_to_matrix(const std::vector<std::vector<std::int32_t
       num_words_ > 0 ? num_words_ : static_cast<std::int64_t>(word_index_.size()) + 1;
   const auto rows = static_cast<std::int64_t>(sequences.size());
 
-  std::vector<float> values(static_cast<std::size_t>(rows * width), 0.0f);
+  Tensor matrix = Tensor::zeros(Shape{rows, width});
+  float* const values = matrix.data<float>();
   std::vector<std::int64_t> counts(static_cast<std::size_t>(width), 0);
   for (std::int64_t row = 0; row < rows; ++row) {
     const std::vector<std::int32_t>& sequence = sequences[static_cast<std::size_t>(row)];
@@ -176,7 +191,7 @@ Tensor Tokenizer::sequences_to_matrix(const std::vector<std::vector<std::int32_t
       if (index >= width) continue;
       if (counts[static_cast<std::size_t>(index)]++ == 0) present.push_back(index);
     }
-    float* out = values.data() + row * width;
+    float* out = values + row * width;
     for (const std::int32_t index : present) {
       auto& count = counts[static_cast<std::size_t>(index)];
       const auto c = static_cast<double>(count);
@@ -196,7 +211,7 @@ Tensor Tokenizer::sequences_to_matrix(const std::vector<std::vector<std::int32_t
       count = 0;
     }
   }
-  return Tensor::from_vector<float>(values, Shape{rows, width});
+  return matrix;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> Tokenizer::word_counts() const {

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "cuseq/error.h"
-#include "layers/detail/utf8.h"
 
 namespace cuseq::detail {
 
@@ -24,52 +23,39 @@ WordSplitter::WordSplitter(const std::string& filters, bool lower, std::string s
   }
 }
 
-bool WordSplitter::is_filtered(const std::string& text, std::size_t position,
-                               std::size_t length) const {
-  const auto lead = static_cast<unsigned char>(text[position]);
+bool WordSplitter::is_filtered(const char* character, std::size_t length) const {
+  const auto lead = static_cast<unsigned char>(character[0]);
   if (length == 1 && lead < 128) return ascii_filtered_[lead];
-  return std::any_of(
-      multibyte_filters_.begin(), multibyte_filters_.end(),
-      [&](const std::string& filter) { return text.compare(position, length, filter) == 0; });
+  return std::any_of(multibyte_filters_.begin(), multibyte_filters_.end(),
+                     [&](const std::string& filter) {
+                       return filter.compare(0, std::string::npos, character, length) == 0;
+                     });
 }
 
-std::vector<std::string> WordSplitter::words(const std::string& raw_text) const {
-  // As Keras: lower-case first, then filter (so an upper-case filter character never matches).
-  std::string text = raw_text;
-  if (lower_) ascii_lower_in_place(text);
+std::string WordSplitter::translate(const std::string& text) const {
   std::string translated;
   translated.reserve(text.size());
   for (std::size_t position = 0; position < text.size();) {
     const std::size_t length = utf8_char_length(text, position);
-    if (is_filtered(text, position, length)) {
+    char lowered = text[position];
+    if (lower_ && length == 1 && lowered >= 'A' && lowered <= 'Z') {
+      lowered = static_cast<char>(lowered - 'A' + 'a');
+    }
+    const char* character = length == 1 ? &lowered : text.data() + position;
+    if (is_filtered(character, length)) {
       translated += split_;
     } else {
-      translated.append(text, position, length);
+      translated.append(character, length);
     }
     position += length;
   }
-
-  std::vector<std::string> words;
-  std::size_t begin = 0;
-  while (begin <= translated.size()) {
-    std::size_t end = translated.find(split_, begin);
-    if (end == std::string::npos) end = translated.size();
-    if (end > begin) words.emplace_back(translated, begin, end - begin);
-    begin = end + split_.size();
-  }
-  return words;
+  return translated;
 }
 
-std::vector<std::string> split_characters(const std::string& text, bool lower) {
-  std::string lowered = text;
-  if (lower) ascii_lower_in_place(lowered);
-  std::vector<std::string> characters;
-  for (std::size_t position = 0; position < lowered.size();) {
-    const std::size_t length = utf8_char_length(lowered, position);
-    characters.emplace_back(lowered, position, length);
-    position += length;
-  }
-  return characters;
+std::vector<std::string> WordSplitter::words(const std::string& text) const {
+  std::vector<std::string> words;
+  for_each_word(text, [&words](std::string_view word) { words.emplace_back(word); });
+  return words;
 }
 
 }  // namespace cuseq::detail
