@@ -23,6 +23,7 @@
 #include "cuseq/layer.h"
 #include "cuseq/regularization_ops.h"
 #include "cuseq/regularizers.h"
+#include "cuseq/categorical.h"
 #include "cuseq/csv.h"
 #include "cuseq/pretrained_embeddings.h"
 #include "cuseq/sequence.h"
