@@ -138,17 +138,23 @@ TEST(BpttBatcherMemory, ReadingA200MBCorpusKeepsMemoryFlat) {
   }
   const TokenFile file = TokenFile::open(path, {/*verify_checksum=*/false});
   BpttBatcher batcher(file, 1000, 1000);
-  const long before = anonymous_rss_kb();
-  ASSERT_GT(before, 0);
-  long peak = before;
+  const long start = anonymous_rss_kb();
+  ASSERT_GT(start, 0);
+  // malloc keeps some freed batches around at first (glibc's adaptive
+  // thresholds), so measure growth after a warm-up quarter of the corpus: the
+  // remaining 150 MB must not add memory.
+  const std::int64_t windows = batcher.windows_per_epoch();
   std::int64_t seen = 0;
-  for (std::int64_t w = 0; w < batcher.windows_per_epoch(); ++w) {
+  long warm = 0;
+  long peak = 0;
+  for (std::int64_t w = 0; w < windows; ++w) {
     seen += batcher.next().inputs.numel();
-    peak = std::max(peak, anonymous_rss_kb());
+    if (w == windows / 4) warm = anonymous_rss_kb();
+    if (w > windows / 4) peak = std::max(peak, anonymous_rss_kb());
   }
   EXPECT_GE(seen, 99'000'000);
-  // One batch pair is 8 MB; the corpus is 200 MB.
-  EXPECT_LT(peak - before, 32 * 1024) << "anonymous memory grew from " << before << " kB to " << peak;
+  EXPECT_LT(peak - warm, 16 * 1024) << "anonymous memory grew from " << warm << " kB to " << peak;
+  EXPECT_LT(peak - start, 100 * 1024) << "anonymous memory grew from " << start << " kB to " << peak;
   std::remove(path.c_str());
 }
 
