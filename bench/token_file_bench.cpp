@@ -25,7 +25,8 @@ const TokenFile& corpus() {
     TokenFile make() {
       TokenFileWriter writer(path, 256, TokenUnit::byte);
       std::vector<std::uint32_t> ids(kTokens);
-      for (std::uint64_t i = 0; i < kTokens; ++i) ids[i] = static_cast<std::uint32_t>((i * 31) % 256);
+      for (std::uint64_t i = 0; i < kTokens; ++i)
+        ids[i] = static_cast<std::uint32_t>((i * 31) % 256);
       writer.append(ids.data(), ids.size());
       writer.finish();
       return TokenFile::open(path);

@@ -11,15 +11,12 @@ constexpr const char* kWhere = "BpttBatcher";
 
 BpttBatcher::BpttBatcher(const TokenFile& file, std::int64_t global_batch_size, std::int64_t steps,
                          int rank, int num_ranks, Device device)
-    : file_(file),
-      global_batch_size_(global_batch_size),
-      steps_(steps),
-      device_(device) {
+    : file_(file), global_batch_size_(global_batch_size), steps_(steps), device_(device) {
   check(global_batch_size > 0 && steps > 0, kWhere,
         "batch size and steps must be positive, got batch size ", global_batch_size, " and steps ",
         steps);
-  check(num_ranks > 0 && rank >= 0 && rank < num_ranks, kWhere, "rank ", rank,
-        " out of range for ", num_ranks, " ranks");
+  check(num_ranks > 0 && rank >= 0 && rank < num_ranks, kWhere, "rank ", rank, " out of range for ",
+        num_ranks, " ranks");
   check(global_batch_size % num_ranks == 0, kWhere, "the global batch size ", global_batch_size,
         " must be a multiple of the number of ranks ", num_ranks);
   local_batch_size_ = global_batch_size / num_ranks;
@@ -32,8 +29,8 @@ BpttBatcher::BpttBatcher(const TokenFile& file, std::int64_t global_batch_size, 
 }
 
 void BpttBatcher::set_position(const BpttPosition& position) {
-  check(position.epoch >= 0 && position.window >= 0 && position.window < windows_per_epoch_,
-        kWhere, "position (epoch ", position.epoch, ", window ", position.window,
+  check(position.epoch >= 0 && position.window >= 0 && position.window < windows_per_epoch_, kWhere,
+        "position (epoch ", position.epoch, ", window ", position.window,
         ") out of range: an epoch has ", windows_per_epoch_, " windows");
   position_ = position;
 }

@@ -198,10 +198,10 @@ TokenizeResult run_passes(const std::vector<std::string>& files, const std::stri
     if (stats.count++ == 0) stats.first = position;
     ++position;
   };
-  result.bytes = CorpusReader(files, &spool, 1, progress)
-                     .run([&](const unsigned char* bytes,
-                              std::size_t n) { splitter.feed(bytes, n, count); },
-                          [&] { splitter.finish(count); });
+  result.bytes =
+      CorpusReader(files, &spool, 1, progress)
+          .run([&](const unsigned char* bytes, std::size_t n) { splitter.feed(bytes, n, count); },
+               [&] { splitter.finish(count); });
 
   constexpr bool words = std::is_same_v<Table, WordTable>;
   std::vector<std::string> vocabulary;
@@ -213,7 +213,8 @@ TokenizeResult run_passes(const std::vector<std::string>& files, const std::stri
   } else {
     vocabulary = assign_ids(table, 0, 0, 0);
   }
-  if (vocabulary.empty()) vocabulary.push_back(options.oov_token);  // an empty corpus still has a valid file
+  if (vocabulary.empty())
+    vocabulary.push_back(options.oov_token);  // an empty corpus still has a valid file
 
   TokenFileWriter writer(token_path, vocabulary.size(), options.unit);
   IdSink sink(writer);
@@ -251,8 +252,8 @@ std::vector<std::string> list_corpus_files(const std::vector<std::string>& input
       continue;
     }
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(input); it != fs::recursive_directory_iterator();
-         ++it) {
+    for (auto it = fs::recursive_directory_iterator(input);
+         it != fs::recursive_directory_iterator(); ++it) {
       if (it->path().filename().string().rfind('.', 0) == 0) {
         if (it->is_directory()) it.disable_recursion_pending();
         continue;

@@ -1,9 +1,10 @@
 // The backend-independent half of Communicator: bucketing, the single-process
 // backend, the launcher environment and choosing a backend.
+#include "cuseq/distributed.h"
+
 #include <cstdlib>
 #include <utility>
 
-#include "cuseq/distributed.h"
 #include "cuseq/error.h"
 
 namespace cuseq {
@@ -32,10 +33,9 @@ class Bucket {
   explicit Bucket(std::size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
 
   bool fits(const Tensor& tensor) const {
-    return members_.empty() ||
-           (tensor.device() == members_.front()->device() &&
-            tensor.dtype() == members_.front()->dtype() &&
-            bytes_ + tensor.nbytes() <= capacity_bytes_);
+    return members_.empty() || (tensor.device() == members_.front()->device() &&
+                                tensor.dtype() == members_.front()->dtype() &&
+                                bytes_ + tensor.nbytes() <= capacity_bytes_);
   }
   void add(Tensor* tensor) {
     members_.push_back(tensor);
@@ -51,8 +51,9 @@ class Bucket {
       reduce(flat);
     } else if (members_.size() > 1) {
       const Tensor& first = *members_.front();
-      Tensor buffer = Tensor::empty(Shape{static_cast<std::int64_t>(bytes_ / dtype_size(first.dtype()))},
-                                    first.dtype(), first.device());
+      Tensor buffer =
+          Tensor::empty(Shape{static_cast<std::int64_t>(bytes_ / dtype_size(first.dtype()))},
+                        first.dtype(), first.device());
       std::int64_t offset = 0;
       for (Tensor* member : members_) {
         buffer.slice(offset, offset + member->numel()).copy_from(member->reshape({-1}));
@@ -61,7 +62,8 @@ class Bucket {
       reduce(buffer);
       offset = 0;
       for (Tensor* member : members_) {
-        member->copy_from(buffer.slice(offset, offset + member->numel()).reshape(member->shape().dims()));
+        member->copy_from(
+            buffer.slice(offset, offset + member->numel()).reshape(member->shape().dims()));
         offset += member->numel();
       }
     }

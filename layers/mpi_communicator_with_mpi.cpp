@@ -62,8 +62,8 @@ class MpiCommunicator final : public Communicator {
 
   void broadcast(Tensor& tensor, int root) override {
     check(tensor.defined(), "Communicator::broadcast", "undefined tensor");
-    check(root >= 0 && root < size_, "Communicator::broadcast", "root ", root,
-          " out of range for ", size_, " processes");
+    check(root >= 0 && root < size_, "Communicator::broadcast", "root ", root, " out of range for ",
+          size_, " processes");
     on_host(tensor, [&](Tensor& host) {
       char* bytes = static_cast<char*>(host.raw_data());
       for_each_piece(host.nbytes(), [&](std::size_t begin, int count) {
@@ -119,6 +119,8 @@ class MpiCommunicator final : public Communicator {
 
 bool built_with_mpi() { return true; }
 
-std::unique_ptr<Communicator> make_mpi_communicator() { return std::make_unique<MpiCommunicator>(); }
+std::unique_ptr<Communicator> make_mpi_communicator() {
+  return std::make_unique<MpiCommunicator>();
+}
 
 }  // namespace cuseq

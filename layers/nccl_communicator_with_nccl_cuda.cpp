@@ -65,7 +65,8 @@ class NcclCommunicator final : public Communicator {
       return;
     }
     CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
-    check_nccl(ncclAllReduce(buffer.raw_data(), buffer.raw_data(), static_cast<std::size_t>(buffer.numel()),
+    check_nccl(ncclAllReduce(buffer.raw_data(), buffer.raw_data(),
+                             static_cast<std::size_t>(buffer.numel()),
                              buffer.dtype() == DType::float64 ? ncclFloat64 : ncclFloat32, ncclAvg,
                              comm_, stream()),
                "ncclAllReduce");
@@ -74,8 +75,8 @@ class NcclCommunicator final : public Communicator {
  private:
   bool on_my_gpu(const Tensor& tensor) const {
     if (tensor.device().is_cpu()) return false;
-    check(tensor.device() == device_, "NcclCommunicator",
-          "this communicator reduces tensors on ", device_.str(), ", got ", tensor.str());
+    check(tensor.device() == device_, "NcclCommunicator", "this communicator reduces tensors on ",
+          device_.str(), ", got ", tensor.str());
     return true;
   }
   cudaStream_t stream() const { return static_cast<cudaStream_t>(current_stream_handle(device_)); }

@@ -63,9 +63,12 @@ std::uint64_t payload_checksum(const std::string& path, std::uint64_t payload_by
 
 std::string token_unit_name(TokenUnit unit) {
   switch (unit) {
-    case TokenUnit::byte: return "byte";
-    case TokenUnit::utf8_char: return "char";
-    case TokenUnit::word: return "word";
+    case TokenUnit::byte:
+      return "byte";
+    case TokenUnit::utf8_char:
+      return "char";
+    case TokenUnit::word:
+      return "word";
   }
   return "unknown";
 }
@@ -97,7 +100,8 @@ std::uint64_t TokenChecksum::value() const {
   std::uint64_t state = state_;
   if (pending_count_ > 0) {
     std::uint64_t word = 0;
-    for (int b = static_cast<int>(pending_count_) - 1; b >= 0; --b) word = (word << 8) | pending_[b];
+    for (int b = static_cast<int>(pending_count_) - 1; b >= 0; --b)
+      word = (word << 8) | pending_[b];
     state = (state ^ word) * kFnvPrime;
   }
   return (state ^ length_) * kFnvPrime;
@@ -110,8 +114,8 @@ TokenFile TokenFile::open(const std::string& path, TokenFileOptions options) {
   struct stat status {};
   check(::fstat(file.fd, &status) == 0, where, "cannot stat: ", std::strerror(errno));
   const auto size = static_cast<std::uint64_t>(status.st_size);
-  check(size >= kTokenFileHeaderBytes, where, "truncated: ", size,
-        " bytes, shorter than the ", kTokenFileHeaderBytes, "-byte header");
+  check(size >= kTokenFileHeaderBytes, where, "truncated: ", size, " bytes, shorter than the ",
+        kTokenFileHeaderBytes, "-byte header");
   unsigned char header_bytes[kTokenFileHeaderBytes];
   check(read_at(file.fd, header_bytes, sizeof header_bytes, 0), where, "cannot read the header");
   const detail::TokenFileHeader header = detail::decode_header(header_bytes, path);
@@ -119,9 +123,8 @@ TokenFile TokenFile::open(const std::string& path, TokenFileOptions options) {
   check(header.count <= (UINT64_MAX - kTokenFileHeaderBytes) / header.token_bytes &&
             size == kTokenFileHeaderBytes + payload_bytes,
         where, size < kTokenFileHeaderBytes + payload_bytes ? "truncated" : "corrupt",
-        ": the header promises ", header.count, " tokens of ", header.token_bytes,
-        " bytes (", kTokenFileHeaderBytes + payload_bytes, " bytes in all) but the file has ",
-        size, " bytes");
+        ": the header promises ", header.count, " tokens of ", header.token_bytes, " bytes (",
+        kTokenFileHeaderBytes + payload_bytes, " bytes in all) but the file has ", size, " bytes");
 
   TokenFile result;
   result.path_ = path;

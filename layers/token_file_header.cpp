@@ -46,7 +46,8 @@ TokenFileHeader decode_header(const unsigned char* bytes, const std::string& pat
         "corrupt header: token width must be 2 or 4 bytes, got ", header.token_bytes);
   header.count = get(bytes + 16, 8);
   header.vocab_size = get(bytes + 24, 8);
-  check(header.vocab_size > 0 && header.vocab_size <= (header.token_bytes == 2 ? 65536ULL : 1ULL << 31),
+  check(header.vocab_size > 0 &&
+            header.vocab_size <= (header.token_bytes == 2 ? 65536ULL : 1ULL << 31),
         where, "corrupt header: vocab_size ", header.vocab_size, " does not fit ",
         header.token_bytes, "-byte ids");
   header.checksum = get(bytes + 32, 8);

@@ -14,9 +14,7 @@ constexpr std::size_t kBufferBytes = 1 << 20;
 }  // namespace
 
 TokenFileWriter::TokenFileWriter(std::string path, std::uint64_t vocab_size, TokenUnit unit)
-    : vocab_size_(vocab_size),
-      unit_(unit),
-      token_bytes_(vocab_size <= 65536 ? 2 : 4) {
+    : vocab_size_(vocab_size), unit_(unit), token_bytes_(vocab_size <= 65536 ? 2 : 4) {
   check(vocab_size > 0 && vocab_size <= 0x80000000ULL, kWhere,
         "vocab_size must be in [1, 2^31] (ids are int32), got ", vocab_size);
   output_ = std::make_unique<detail::AtomicOutput>(std::move(path), kWhere);

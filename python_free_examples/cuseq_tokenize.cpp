@@ -101,7 +101,8 @@ class ProgressBar {
       char percent[16];
       std::snprintf(percent, sizeof percent, "%3.0f%% ", 100 * fraction);
       text += percent;
-      text += format_bytes(static_cast<double>(done)) + " / " + format_bytes(static_cast<double>(total));
+      text += format_bytes(static_cast<double>(done)) + " / " +
+              format_bytes(static_cast<double>(total));
       text += "  " + format_bytes(rate) + "/s";
       const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0;
       text += "  ETA " + format_seconds(left) + "   ";
@@ -178,11 +179,9 @@ int main(int argc, char** argv) {
     const Arguments args = parse(argc, argv);
     const std::vector<std::string> files = cuseq::list_corpus_files(args.inputs);
     ProgressBar bar;
-    const cuseq::TokenizeResult result =
-        cuseq::tokenize_corpus(files, args.output, args.vocab, args.options,
-                               [&](int pass, std::uint64_t done, std::uint64_t total) {
-                                 bar(pass, done, total);
-                               });
+    const cuseq::TokenizeResult result = cuseq::tokenize_corpus(
+        files, args.output, args.vocab, args.options,
+        [&](int pass, std::uint64_t done, std::uint64_t total) { bar(pass, done, total); });
     bar.finish_line();
     std::fprintf(stderr, "%s: %llu %s tokens from %zu file(s), %s; vocabulary of %llu in %s",
                  args.output.c_str(), static_cast<unsigned long long>(result.tokens),

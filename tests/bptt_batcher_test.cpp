@@ -1,6 +1,5 @@
 // BPTT batches against a reference computed here from the raw id list.
 #include <algorithm>
-
 #include <cstdio>
 #include <fstream>
 
@@ -19,7 +18,8 @@ class BpttBatcherTest : public ::testing::Test {
 
   void make_corpus(std::size_t count) {
     ids_.resize(count);
-    for (std::size_t i = 0; i < count; ++i) ids_[i] = static_cast<std::uint32_t>((i * 7919) % 60000);
+    for (std::size_t i = 0; i < count; ++i)
+      ids_[i] = static_cast<std::uint32_t>((i * 7919) % 60000);
     testing::write_token_file(path_, ids_, 60000);
     file_ = std::make_unique<TokenFile>(TokenFile::open(path_));
   }
@@ -106,8 +106,11 @@ TEST_F(BpttBatcherTest, RejectsBatchesThatDoNotSplitOrFit) {
   testing::expect_error_mentions([&] { BpttBatcher(*file_, 100, 10); },
                                  {"BpttBatcher", "1003 tokens", "too few"});
   BpttBatcher batcher(*file_, 4, 10);
-  testing::expect_error_mentions([&] { batcher.set_position({0, 24}); },
-                                 {"window 24", "24 windows"});
+  testing::expect_error_mentions(
+      [&] {
+        batcher.set_position({0, 24});
+      },
+      {"window 24", "24 windows"});
 }
 
 // Anonymous memory (heap) of this process, in kB, from /proc/self/status.
@@ -154,7 +157,8 @@ TEST(BpttBatcherMemory, ReadingA200MBCorpusKeepsMemoryFlat) {
   }
   EXPECT_GE(seen, 99'000'000);
   EXPECT_LT(peak - warm, 16 * 1024) << "anonymous memory grew from " << warm << " kB to " << peak;
-  EXPECT_LT(peak - start, 100 * 1024) << "anonymous memory grew from " << start << " kB to " << peak;
+  EXPECT_LT(peak - start, 100 * 1024)
+      << "anonymous memory grew from " << start << " kB to " << peak;
   std::remove(path.c_str());
 }
 

@@ -142,8 +142,9 @@ TEST(CorpusTokenizer, ListsFoldersRecursivelySortedWithoutHiddenEntries) {
   write_bytes((root / "a.txt").string(), "x");
   write_bytes((root / ".hidden").string(), "x");
   write_bytes((root / ".git" / "c.txt").string(), "x");
-  EXPECT_EQ(list_corpus_files({root.string(), "-"}),
-            (std::vector<std::string>{(root / "a.txt").string(), (root / "b" / "2.txt").string(), "-"}));
+  EXPECT_EQ(
+      list_corpus_files({root.string(), "-"}),
+      (std::vector<std::string>{(root / "a.txt").string(), (root / "b" / "2.txt").string(), "-"}));
   fs::remove_all(root);
   testing::expect_error_mentions([&] { list_corpus_files({root.string()}); },
                                  {"no such file", root.string()});

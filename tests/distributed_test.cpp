@@ -38,11 +38,12 @@ TEST(Communicator, SingleProcessLeavesTensorsUnchanged) {
 TEST(Communicator, BucketsPackSmallTensorsAndRestoreEachOne) {
   PretendPairCommunicator communicator;
   communicator.set_bucket_bytes(40 * sizeof(float));
-  std::vector<Tensor> tensors = {testing::random_tensor<float>(Shape{3, 4}, 1),   // 12
-                                 testing::random_tensor<float>(Shape{20}, 2),     // 32 so far
-                                 testing::random_tensor<float>(Shape{2, 5}, 3),   // over 40: new bucket
-                                 testing::random_tensor<float>(Shape{50}, 4),     // alone, in place
-                                 testing::random_tensor<double>(Shape{4}, 5)};    // another dtype
+  std::vector<Tensor> tensors = {
+      testing::random_tensor<float>(Shape{3, 4}, 1),  // 12
+      testing::random_tensor<float>(Shape{20}, 2),    // 32 so far
+      testing::random_tensor<float>(Shape{2, 5}, 3),  // over 40: new bucket
+      testing::random_tensor<float>(Shape{50}, 4),    // alone, in place
+      testing::random_tensor<double>(Shape{4}, 5)};   // another dtype
   std::vector<std::vector<double>> expected;
   std::vector<Tensor*> pointers;
   for (Tensor& t : tensors) {
@@ -60,9 +61,11 @@ TEST(Communicator, BucketsPackSmallTensorsAndRestoreEachOne) {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     if (t.dtype() == DType::float32) {
-      testing::expect_all_near(t.to_vector<float>(), expected[i], 1e-6, "tensor " + std::to_string(i));
+      testing::expect_all_near(t.to_vector<float>(), expected[i], 1e-6,
+                               "tensor " + std::to_string(i));
     } else {
-      testing::expect_all_near(t.to_vector<double>(), expected[i], 1e-12, "tensor " + std::to_string(i));
+      testing::expect_all_near(t.to_vector<double>(), expected[i], 1e-12,
+                               "tensor " + std::to_string(i));
     }
   }
 }

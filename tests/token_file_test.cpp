@@ -30,7 +30,8 @@ TEST(TokenFile, RoundTripsSmallVocabularyAsTwoByteIds) {
   EXPECT_EQ(file.unit(), TokenUnit::word);
   std::vector<std::int32_t> read(ids.size());
   file.copy_ids(0, ids.size(), read.data());
-  for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(static_cast<std::uint32_t>(read[i]), ids[i]);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    ASSERT_EQ(static_cast<std::uint32_t>(read[i]), ids[i]);
   std::remove(path.c_str());
 }
 
@@ -147,8 +148,8 @@ TEST(TokenFile, CopyOutsideTheTokensIsAnError) {
 }
 
 TEST(Vocabulary, EscapesKeepEveryTokenOnOneLine) {
-  const std::vector<std::string> tokens = {"the", "\n", "\\", "a\tb", "\r", std::string(1, '\0'),
-                                           "\x7f", "é", " ", "\\n"};
+  const std::vector<std::string> tokens = {"the",  "\n", "\\", "a\tb", "\r", std::string(1, '\0'),
+                                           "\x7f", "é",  " ",  "\\n"};
   for (const std::string& token : tokens) {
     const std::string escaped = escape_token(token);
     EXPECT_EQ(escaped.find('\n'), std::string::npos) << escaped;

@@ -32,11 +32,14 @@ TEST(MpiCommunicator, AllReduceLeavesTheMeanOnEveryProcess) {
     return a;
   };
   testing::expect_all_near(tensors[0].to_vector<float>(),
-                           mean_of(testing::random_values(15, 10), testing::random_values(15, 11)), 1e-6);
+                           mean_of(testing::random_values(15, 10), testing::random_values(15, 11)),
+                           1e-6);
   testing::expect_all_near(tensors[1].to_vector<double>(),
-                           mean_of(testing::random_values(7, 20), testing::random_values(7, 21)), 1e-12);
-  testing::expect_all_near(tensors[2].to_vector<float>(),
-                           mean_of(testing::random_values(100, 30), testing::random_values(100, 31)), 1e-6);
+                           mean_of(testing::random_values(7, 20), testing::random_values(7, 21)),
+                           1e-12);
+  testing::expect_all_near(
+      tensors[2].to_vector<float>(),
+      mean_of(testing::random_values(100, 30), testing::random_values(100, 31)), 1e-6);
 }
 
 TEST(MpiCommunicator, BroadcastCopiesTheRootsTensor) {
