@@ -69,6 +69,8 @@ struct ConvolutionDescriptor {
     CUSEQ_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(value, 0, 0, 1, static_cast<int>(stride), 1,
                                                       static_cast<int>(dilation),
                                                       CUDNN_CROSS_CORRELATION, type));
+    // Plain FP32 FMA (no TF32), the arithmetic our kernel does: a like-for-like comparison.
+    CUSEQ_CUDNN_CHECK(cudnnSetConvolutionMathType(value, CUDNN_FMA_MATH));
   }
   ~ConvolutionDescriptor() { cudnnDestroyConvolutionDescriptor(value); }
   ConvolutionDescriptor(const ConvolutionDescriptor&) = delete;
