@@ -34,7 +34,7 @@ std::uint32_t load_little_endian(const std::uint8_t* bytes) {
 
 void process_block(const std::uint8_t* block, std::array<std::uint32_t, 4>& state) {
   std::uint32_t words[16];
-  for (int i = 0; i < 16; ++i) words[i] = load_little_endian(block + 4 * i);
+  for (std::size_t i = 0; i < 16; ++i) words[i] = load_little_endian(block + 4 * i);
   std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   for (std::uint32_t step = 0; step < 64; ++step) {
     std::uint32_t mixed = 0;

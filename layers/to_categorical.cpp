@@ -22,7 +22,7 @@ Tensor to_categorical(const Tensor& ids, std::optional<std::int64_t> num_classes
   std::vector<std::int64_t> dims = ids.shape().dims();
   dims.push_back(classes);
   Tensor one_hot = Tensor::zeros(Shape(dims));
-  float* const out = one_hot.data<float>();
+  auto* const out = one_hot.data<float>();
   for (std::size_t i = 0; i < values.size(); ++i) {
     check(values[i] >= 0 && values[i] < classes, where, "id ", values[i], " at position ", i,
           " is outside [0, ", classes, ")");

@@ -180,7 +180,7 @@ Tensor Tokenizer::sequences_to_matrix(const std::vector<std::vector<std::int32_t
   const auto rows = static_cast<std::int64_t>(sequences.size());
 
   Tensor matrix = Tensor::zeros(Shape{rows, width});
-  float* const values = matrix.data<float>();
+  auto* const values = matrix.data<float>();
   std::vector<std::int64_t> counts(static_cast<std::size_t>(width), 0);
   for (std::int64_t row = 0; row < rows; ++row) {
     const std::vector<std::int32_t>& sequence = sequences[static_cast<std::size_t>(row)];
