@@ -22,7 +22,9 @@ std::vector<fs::path> text_files_in(const fs::path& folder, const char* where) {
   check(fs::is_directory(folder, error), where, "expected a folder \"", folder.string(),
         "\" (the aclImdb layout has pos/ and neg/)");
   std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+  fs::directory_iterator entries(folder, error);
+  check(!error, where, "cannot list \"", folder.string(), "\": ", error.message());
+  for (const fs::directory_entry& entry : entries) {
     if (entry.is_regular_file() && entry.path().extension() == ".txt")
       files.push_back(entry.path());
   }
