@@ -1,0 +1,209 @@
+// LanguageModelTrainer: the truncated-BPTT training step, validation and the
+// fit() loop with progress, logs and checkpoints.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <limits>
+
+#include "cuseq/language_model.h"
+#include "cuseq/losses.h"
+#include "cuseq/ops.h"
+#include "layers/detail/progress_bar.h"
+
+namespace cuseq {
+namespace {
+
+constexpr const char* kWhere = "LanguageModelTrainer";
+const Loss kLoss{LossKind::sparse_categorical_crossentropy, true};
+
+std::unique_ptr<Optimizer> make_optimizer(const LanguageModelTrainOptions& options) {
+  std::unique_ptr<Optimizer> optimizer;
+  if (options.optimizer == "adam") {
+    optimizer = std::make_unique<Adam>(options.learning_rate);
+  } else if (options.optimizer == "sgd") {
+    optimizer = std::make_unique<SGD>(options.learning_rate);
+  } else {
+    fail(kWhere, "unknown optimizer \"", options.optimizer, "\"; expected adam or sgd");
+  }
+  optimizer->clipping.clipnorm = options.clipnorm;
+  return optimizer;
+}
+
+// Scales every gradient by min(1, clip / ||all gradients||) (TensorFlow's clip_by_global_norm).
+void clip_by_global_norm(const std::vector<Parameter*>& parameters, double clip) {
+  double squares = 0.0;
+  for (const Parameter* parameter : parameters) {
+    squares += ops::clipped_squared_norm(parameter->grad, 0.0).item();
+  }
+  const double norm = std::sqrt(squares);
+  if (norm <= clip) return;
+  for (Parameter* parameter : parameters) {
+    ops::axpby(clip / norm, parameter->grad, 0.0, parameter->grad, parameter->grad);
+  }
+}
+
+// Nats per token as bits per character (char and byte corpora) or perplexity (words).
+std::pair<std::string, double> quality(TokenUnit unit, double nats) {
+  if (unit == TokenUnit::word) return {"perplexity", std::exp(nats)};
+  return {"bpc", nats / std::log(2.0)};
+}
+
+}  // namespace
+
+LanguageModelTrainer::LanguageModelTrainer(LanguageModel& model, const TokenFile& train,
+                                           const LanguageModelTrainOptions& options,
+                                           Communicator* communicator, const TokenFile* validation)
+    : model_(model),
+      train_(train),
+      validation_(validation),
+      options_(options),
+      own_communicator_(communicator ? nullptr : make_single_process_communicator()),
+      communicator_(communicator ? communicator : own_communicator_.get()),
+      batcher_(train, options.batch_size, options.steps_per_window, communicator_->rank(),
+               communicator_->size(), model.device()),
+      optimizer_(make_optimizer(options)) {
+  check(static_cast<std::int64_t>(train.vocab_size()) <= model.config().vocab_size, kWhere, "\"",
+        train.path(), "\" has a vocabulary of ", train.vocab_size(), ", the model only ",
+        model.config().vocab_size);
+  check(options.epochs > 0 || options.max_steps > 0, kWhere,
+        "epochs or max_steps must be positive");
+}
+
+LanguageModelTrainer::~LanguageModelTrainer() = default;
+
+std::int64_t LanguageModelTrainer::total_steps() const {
+  return options_.max_steps > 0 ? options_.max_steps
+                                : options_.epochs * batcher_.windows_per_epoch();
+}
+
+double LanguageModelTrainer::train_step() {
+  const BpttBatch batch = batcher_.next();
+  if (batch.starts_epoch()) states_.clear();
+  Sequential& layers = model_.model();
+  for (std::size_t i = 0; i < layers.size(); ++i) layers.layer(i).zero_grad();
+
+  const Tensor logits = model_.forward(batch.inputs, true, states_);
+  Tensor grad = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
+  double loss = compute_loss(kLoss, logits, batch.targets, grad);
+  model_.backward(grad);
+  // The carried states are values, not part of the next window's graph.
+  for (auto& layer_states : states_) {
+    for (Tensor& state : layer_states) state = state.clone();
+  }
+
+  const std::vector<Parameter*> parameters = layers.trainable_parameters();
+  if (communicator_->size() > 1) {
+    // The loss rides in the last bucket with the gradients: one reduction per bucket.
+    Tensor loss_value = Tensor::from_vector(std::vector<float>{static_cast<float>(loss)}, Shape{1},
+                                            model_.device());
+    std::vector<Tensor*> tensors;
+    for (Parameter* parameter : parameters) tensors.push_back(&parameter->grad);
+    tensors.push_back(&loss_value);
+    communicator_->all_reduce_mean(tensors);
+    loss = loss_value.item();
+  }
+  if (options_.global_clipnorm > 0) clip_by_global_norm(parameters, options_.global_clipnorm);
+  optimizer_->learning_rate =
+      learning_rate_at(options_.schedule, options_.learning_rate, step_, total_steps());
+  optimizer_->apply(parameters);
+  ++step_;
+  return loss;
+}
+
+double LanguageModelTrainer::evaluate(const TokenFile& file) {
+  const std::int64_t ranks = communicator_->size();
+  const std::int64_t steps = options_.steps_per_window;
+  // As many streams as the training batch, fewer for a short file.
+  std::int64_t streams = std::min<std::int64_t>(
+      options_.batch_size, static_cast<std::int64_t>(file.count()) / (steps + 1));
+  streams -= streams % ranks;
+  check(streams > 0, kWhere, "\"", file.path(), "\" holds ", file.count(),
+        " tokens: too few to evaluate windows of ", steps, " steps on ", ranks, " processes");
+  BpttBatcher batcher(file, streams, steps, communicator_->rank(), static_cast<int>(ranks),
+                      model_.device());
+  RecurrentStates states;
+  double sum = 0.0;
+  for (std::int64_t w = 0; w < batcher.windows_per_epoch(); ++w) {
+    const BpttBatch batch = batcher.next();
+    sum += compute_loss(kLoss, model_.forward(batch.inputs, false, states), batch.targets);
+  }
+  Tensor mean = Tensor::from_vector(
+      std::vector<double>{sum / static_cast<double>(batcher.windows_per_epoch())}, Shape{1});
+  communicator_->all_reduce_mean({&mean});
+  return mean.item();
+}
+
+EpochLogs LanguageModelTrainer::period_logs(double train_loss_sum, std::int64_t steps) {
+  const double loss = train_loss_sum / static_cast<double>(steps);
+  const auto train_quality = quality(train_.unit(), loss);
+  EpochLogs logs = {{"loss", loss}, train_quality};
+  if (validation_) {
+    const double val_loss = evaluate(*validation_);
+    const auto val_quality = quality(validation_->unit(), val_loss);
+    logs.emplace_back("val_loss", val_loss);
+    logs.emplace_back("val_" + val_quality.first, val_quality.second);
+  }
+  return logs;
+}
+
+void LanguageModelTrainer::write_logs() const {
+  if (communicator_->rank() != 0) return;
+  if (!options_.log_csv.empty()) history_.to_csv(options_.log_csv);
+  if (!options_.plot_svg.empty()) history_.plot_svg(options_.plot_svg);
+}
+
+History LanguageModelTrainer::fit() {
+  using Clock = std::chrono::steady_clock;
+  std::ostream& out = options_.output ? *options_.output : std::cout;
+  detail::ProgressBar bar(out, detail::is_terminal(out),
+                          communicator_->rank() == 0 ? options_.verbose : 0);
+  const std::int64_t total = total_steps();
+  const std::int64_t windows = batcher_.windows_per_epoch();
+  // A period ends with an epoch, every log_every updates, and at the last update.
+  auto period_from = [&](std::int64_t step, std::int64_t window) {
+    std::int64_t length = std::min(windows - window, total - step);
+    if (options_.log_every > 0)
+      length = std::min(length, options_.log_every - step % options_.log_every);
+    return length;
+  };
+  auto periods_left = [&] {
+    std::int64_t count = 0;
+    for (std::int64_t step = step_, window = batcher_.position().window; step < total; ++count) {
+      const std::int64_t length = period_from(step, window);
+      step += length;
+      window = (window + length) % windows;
+    }
+    return count;
+  };
+  const double tokens_per_step =
+      static_cast<double>(options_.batch_size * options_.steps_per_window);
+
+  while (step_ < total) {
+    const std::int64_t length = period_from(step_, batcher_.position().window);
+    const int index = history_.epochs();
+    bar.begin_epoch(index, index + static_cast<int>(periods_left()), length);
+    const auto start = Clock::now();
+    double loss_sum = 0.0;
+    double tokens_per_second = 0.0;
+    for (std::int64_t i = 1; i <= length; ++i) {
+      loss_sum += train_step();
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      tokens_per_second = tokens_per_step * static_cast<double>(i) / std::max(seconds, 1e-9);
+      bar.update(i, {{"loss", loss_sum / static_cast<double>(i)}, {"tokens/s", tokens_per_second}});
+      if (!options_.checkpoint_path.empty() && options_.checkpoint_every > 0 &&
+          step_ % options_.checkpoint_every == 0) {
+        save_checkpoint(options_.checkpoint_path);
+      }
+    }
+    EpochLogs logs = period_logs(loss_sum, length);
+    history_.append(logs);
+    logs.emplace_back("tokens/s", tokens_per_second);
+    bar.end_epoch(logs);
+    write_logs();
+    if (!options_.checkpoint_path.empty()) save_checkpoint(options_.checkpoint_path);
+  }
+  return history_;
+}
+
+}  // namespace cuseq
