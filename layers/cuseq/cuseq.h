@@ -46,3 +46,4 @@
 #include "cuseq/optimizer_ops.h"
 #include "cuseq/optimizers.h"
 #include "cuseq/sequential.h"
+#include "cuseq/language_model.h"
