@@ -75,6 +75,12 @@ void throw_cublas_error(cublasStatus_t status, const char* call, const char* fil
        cublasGetStatusString(status), ")");
 }
 
+#if __has_include(<cudnn.h>)
+void throw_cudnn_error(cudnnStatus_t status, const char* call, const char* file, int line) {
+  fail("cuDNN", call, " failed at ", file, ":", line, ": ", cudnnGetErrorString(status));
+}
+#endif
+
 int gpu_count() noexcept { return device_query().count; }
 std::string gpu_unavailable_reason() { return device_query().reason; }
 
@@ -145,6 +151,19 @@ void gpu_synchronize_stream(Device device, void* stream) {
 void gpu_synchronize_device(Device device) {
   CUSEQ_CUDA_CHECK(cudaSetDevice(device.index()));
   CUSEQ_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
+void gpu_stream_wait(Device device, void* waiting, void* signalling) {
+  CUSEQ_CUDA_CHECK(cudaSetDevice(device.index()));
+  cudaEvent_t event = nullptr;
+  CUSEQ_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
+  // Destroying the event at once is allowed: the wait keeps what it needs.
+  const cudaError_t recorded = cudaEventRecord(event, static_cast<cudaStream_t>(signalling));
+  const cudaError_t waited = recorded == cudaSuccess
+                                 ? cudaStreamWaitEvent(static_cast<cudaStream_t>(waiting), event, 0)
+                                 : recorded;
+  cudaEventDestroy(event);
+  CUSEQ_CUDA_CHECK(waited);
 }
 
 void* gpu_current_stream(Device device) {

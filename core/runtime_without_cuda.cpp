@@ -39,6 +39,7 @@ void* gpu_create_stream(Device) { no_cuda("Stream"); }
 void gpu_destroy_stream(Device, void*) noexcept {}
 void gpu_synchronize_stream(Device, void*) { no_cuda("Stream::synchronize"); }
 void gpu_synchronize_device(Device) { no_cuda("synchronize"); }
+void gpu_stream_wait(Device, void*, void*) { no_cuda("stream_wait"); }
 void* gpu_current_stream(Device) { return nullptr; }
 void gpu_set_current_stream(Device, void*) {}
 

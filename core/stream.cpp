@@ -29,6 +29,12 @@ void* current_stream_handle(Device device) {
   return device.is_cuda() ? detail::gpu_current_stream(device) : nullptr;
 }
 
+void stream_wait(Device device, void* waiting, void* signalling) {
+  if (device.is_cuda() && waiting != signalling) {
+    detail::gpu_stream_wait(device, waiting, signalling);
+  }
+}
+
 void synchronize(Device device) {
   if (device.is_cuda()) detail::gpu_synchronize_device(device);
 }

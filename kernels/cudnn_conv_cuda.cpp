@@ -17,11 +17,6 @@
 namespace cuseq::detail {
 namespace {
 
-void check_cudnn(cudnnStatus_t status, const char* call) {
-  check(status == CUDNN_STATUS_SUCCESS, "cudnn", call, " failed: ", cudnnGetErrorString(status));
-}
-#define CUSEQ_CUDNN_CHECK(call) check_cudnn((call), #call)
-
 // One handle per GPU, created on first use and kept for the process.
 cudnnHandle_t cudnn_handle() {
   static std::mutex mutex;

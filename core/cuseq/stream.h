@@ -43,6 +43,10 @@ class CUSEQ_API StreamGuard {
 
 // The current stream handle of `device` on this thread (nullptr: the default stream).
 CUSEQ_API void* current_stream_handle(Device device);
+// Work queued on stream `waiting` from now on starts only after the work queued
+// on stream `signalling` so far (a CUDA event recorded and waited on; the host
+// does not block). Handles as current_stream_handle gives them; no-op on the CPU.
+CUSEQ_API void stream_wait(Device device, void* waiting, void* signalling);
 // Waits until all work queued on `device` has finished.
 CUSEQ_API void synchronize(Device device);
 

@@ -4,11 +4,21 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+#if __has_include(<cudnn.h>)  // cuDNN is optional: only its comparison backends use it
+#include <cudnn.h>
+#endif
 
 namespace cuseq::detail {
 
 void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line);
 void throw_cublas_error(cublasStatus_t status, const char* call, const char* file, int line);
+
+#if __has_include(<cudnn.h>)
+void throw_cudnn_error(cudnnStatus_t status, const char* call, const char* file, int line);
+inline void check_cudnn_status(cudnnStatus_t status, const char* call, const char* file, int line) {
+  if (status != CUDNN_STATUS_SUCCESS) throw_cudnn_error(status, call, file, line);
+}
+#endif
 
 inline void check_cuda_status(cudaError_t status, const char* call, const char* file, int line) {
   if (status != cudaSuccess) throw_cuda_error(status, call, file, line);
@@ -24,5 +34,7 @@ inline void check_cublas_status(cublasStatus_t status, const char* call, const c
 #define CUSEQ_CUDA_CHECK(call) ::cuseq::detail::check_cuda_status((call), #call, __FILE__, __LINE__)
 #define CUSEQ_CUBLAS_CHECK(call) \
   ::cuseq::detail::check_cublas_status((call), #call, __FILE__, __LINE__)
+#define CUSEQ_CUDNN_CHECK(call) \
+  ::cuseq::detail::check_cudnn_status((call), #call, __FILE__, __LINE__)
 // After a kernel launch: reports launch-configuration errors at the launch site.
 #define CUSEQ_CUDA_CHECK_LAUNCH() CUSEQ_CUDA_CHECK(cudaGetLastError())

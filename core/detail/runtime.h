@@ -33,6 +33,8 @@ void* gpu_create_stream(Device device);
 void gpu_destroy_stream(Device device, void* stream) noexcept;
 void gpu_synchronize_stream(Device device, void* stream);
 void gpu_synchronize_device(Device device);
+// `waiting` waits (on the GPU) for the work queued on `signalling` so far.
+void gpu_stream_wait(Device device, void* waiting, void* signalling);
 // The thread's current stream of `device`, and its replacement (for StreamGuard).
 void* gpu_current_stream(Device device);
 void gpu_set_current_stream(Device device, void* stream);

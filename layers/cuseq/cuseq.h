@@ -35,6 +35,8 @@
 #include "cuseq/pooling1d.h"
 #include "cuseq/recurrent.h"
 #include "cuseq/recurrent_ops.h"
+#include "cuseq/bidirectional.h"
+#include "cuseq/bidirectional_ops.h"
 #include "cuseq/token_file.h"
 #include "cuseq/corpus_tokenizer.h"
 #include "cuseq/bptt_batcher.h"
