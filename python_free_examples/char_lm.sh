@@ -17,8 +17,8 @@ fi
 # Add --resume to continue an interrupted run from its last checkpoint.
 "$bin/cuseq-train-lm" --data "$out/austen.tok" --validation-split 0.01 \
   --layers 2 --units 128 --embedding 32 --batch 32 --steps-per-window 64 \
-  --lr 0.003 --global-clipnorm 5 --max-steps 1500 --log-every 150 --verbose 2 \
-  --checkpoint "$out/austen.ckpt" --checkpoint-every 150 \
+  --lr 0.003 --global-clipnorm 5 --max-steps 600 --log-every 100 --verbose 2 \
+  --checkpoint "$out/austen.ckpt" --checkpoint-every 100 \
   --log-csv "$out/austen_log.csv" --plot "$out/austen_bpc.svg" \
   --sample 400 --temperature 0.7 --prime "It is a truth universally acknowledged" \
   "$@"
