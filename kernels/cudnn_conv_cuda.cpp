@@ -6,28 +6,15 @@
 #include <cudnn.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 
 #include "core/detail/cuda_check.h"
 #include "cuseq/ops.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/cudnn_conv.h"
+#include "kernels/cudnn_handle.h"
 
 namespace cuseq::detail {
 namespace {
-
-// One handle per GPU, created on first use and kept for the process.
-cudnnHandle_t cudnn_handle() {
-  static std::mutex mutex;
-  static std::map<int, cudnnHandle_t> handles;
-  int device = 0;
-  CUSEQ_CUDA_CHECK(cudaGetDevice(&device));
-  std::lock_guard<std::mutex> lock(mutex);
-  cudnnHandle_t& handle = handles[device];
-  if (handle == nullptr) CUSEQ_CUDNN_CHECK(cudnnCreate(&handle));
-  return handle;
-}
 
 // RAII owners of the cuDNN descriptors.
 struct TensorDescriptor {
@@ -108,7 +95,6 @@ void cudnn_conv1d_forward(const Tensor& x, const Tensor& kernel, const Tensor& b
   const Tensor filter = ops::swap_leading_axes(kernel.reshape({g.window * channels, filters}));
 
   cudnnHandle_t handle = cudnn_handle();
-  CUSEQ_CUDNN_CHECK(cudnnSetStream(handle, launch_stream()));
   const TensorDescriptor x_desc(type, g.batch, channels, input.dim(1));
   const TensorDescriptor y_desc(type, g.batch, filters, g.out_steps);
   const FilterDescriptor w_desc(type, filters, channels, g.window);

@@ -37,6 +37,7 @@
 #include "cuseq/recurrent_ops.h"
 #include "cuseq/bidirectional.h"
 #include "cuseq/bidirectional_ops.h"
+#include "cuseq/cudnn_rnn.h"
 #include "cuseq/token_file.h"
 #include "cuseq/corpus_tokenizer.h"
 #include "cuseq/bptt_batcher.h"
@@ -49,3 +50,5 @@
 #include "cuseq/optimizers.h"
 #include "cuseq/sequential.h"
 #include "cuseq/language_model.h"
+#include "cuseq/precision.h"
+#include "cuseq/cast_ops.h"
