@@ -12,7 +12,7 @@ namespace cuseq::examples {
 namespace {
 
 constexpr double kWidth = 760, kHeight = 420;
-constexpr double kLeft = 70, kRight = 20, kTop = 40, kBottom = 110;
+constexpr double kLeft = 70, kRight = 90, kTop = 40, kBottom = 110;
 const char* const kColors[] = {"#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"};
 
 std::string escape(const std::string& text) {
