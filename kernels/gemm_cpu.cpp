@@ -1,4 +1,5 @@
-// CPU GEMM through OpenBLAS' cblas, row-major.
+// CPU GEMM through OpenBLAS' cblas, row-major. Always in the tensors' own precision: the
+// mixed-precision GemmPrecision (cuseq/precision.h) applies to the CUDA GEMM only.
 #include <cblas.h>
 
 #include "kernels/backend.h"

@@ -83,10 +83,14 @@ double LanguageModelTrainer::train_step() {
   Sequential& layers = model_.model();
   for (std::size_t i = 0; i < layers.size(); ++i) layers.layer(i).zero_grad();
 
-  const Tensor logits = model_.forward(batch.inputs, true, states_);
-  Tensor grad = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
-  double loss = compute_loss(kLoss, logits, batch.targets, grad);
-  model_.backward(grad);
+  double loss = 0.0;
+  {
+    const GemmPrecisionGuard precision(options_.gemm_precision);
+    const Tensor logits = model_.forward(batch.inputs, true, states_);
+    Tensor grad = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
+    loss = compute_loss(kLoss, logits, batch.targets, grad);
+    model_.backward(grad);
+  }
   // The carried states are values, not part of the next window's graph.
   for (auto& layer_states : states_) {
     for (Tensor& state : layer_states) state = state.clone();
@@ -124,6 +128,7 @@ double LanguageModelTrainer::evaluate(const TokenFile& file) {
                       model_.device());
   RecurrentStates states;
   double sum = 0.0;
+  const GemmPrecisionGuard precision(options_.gemm_precision);  // validate as trained
   for (std::int64_t w = 0; w < batcher.windows_per_epoch(); ++w) {
     const BpttBatch batch = batcher.next();
     sum += compute_loss(kLoss, model_.forward(batch.inputs, false, states), batch.targets);

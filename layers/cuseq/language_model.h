@@ -20,6 +20,7 @@
 #include "cuseq/export.h"
 #include "cuseq/history.h"
 #include "cuseq/optimizers.h"
+#include "cuseq/precision.h"
 #include "cuseq/recurrent.h"
 #include "cuseq/sequential.h"
 #include "cuseq/token_file.h"
@@ -90,6 +91,9 @@ struct LanguageModelTrainOptions {
   LearningRateSchedule schedule;
   double clipnorm = 0.0;         // Keras' per-tensor clipnorm (0 off)
   double global_clipnorm = 0.0;  // scale all gradients together to this norm (0 off)
+  // Mixed precision on a GPU: bfloat16 or float16 GEMM operands, float32
+  // accumulation, float32 master weights (cuseq/precision.h); the CPU is float32.
+  GemmPrecision gemm_precision = GemmPrecision::float32;
   // A log row (validation, CSV, plot) at the end of each epoch and, when > 0,
   // every log_every updates.
   std::int64_t log_every = 0;

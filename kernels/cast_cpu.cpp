@@ -1,0 +1,9 @@
+// The CPU twins of the cast kernels: cast_pointwise.h walked by OpenMP.
+#include "kernels/cast_pointwise.h"
+#include "kernels/parallel_for_cpu.h"
+
+namespace cuseq::detail {
+
+template struct CastKernels<Cpu>;
+
+}  // namespace cuseq::detail
