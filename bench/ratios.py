@@ -5,13 +5,15 @@ Benchmarks are named BM_<Op>_<impl>/<args>, impl being `cuseq`, `reference`
 (oneDNN / cuBLAS / cuDNN / PyTorch, named in the label) or `roofline` (a copy of
 the same bytes). For each op and argument set this prints reference time /
 cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline.
+Benchmarks of other frameworks timed outside the binary (bench/torch_keras_cpu.py,
+bench/lstm_torch_gpu.py: impls `torch` and `keras`) get a second table.
 """
 import json
 import re
 import sys
 from collections import defaultdict
 
-NAME = re.compile(r"^BM_(?P<op>.+)_(?P<impl>cuseq|reference|roofline)(?P<args>/.*)?$")
+NAME = re.compile(r"^BM_(?P<op>.+)_(?P<impl>cuseq|reference|roofline|torch|keras)(?P<args>/.*)?$")
 
 
 def load(paths):
@@ -51,6 +53,38 @@ def main(paths):
         share = f"{100 * roofline['real_time'] / ours['real_time']:.0f}%" if roofline else "-"
         ref_time = f"{reference['real_time']:.4g} {time_unit}{label}" if reference else "-"
         print(f"| {op} | {args} | {ours['real_time']:.4g} {time_unit} | {ref_time} | {ratio} | {share} |")
+    print_frameworks(rows)
+
+
+FRAMEWORKS = ("torch", "keras")
+
+
+def print_frameworks(rows):
+    """Framework time / cuseq time for the ops that other frameworks were timed on."""
+    paired = {key: impls for key, impls in rows.items()
+              if "cuseq" in impls and any(f in impls for f in FRAMEWORKS)}
+    if not paired:
+        return
+    print()
+    print("| op | args | cuseq | " + " | ".join(f"{f} | {f} / cuseq" for f in FRAMEWORKS) + " |")
+    print("|---|---|---|" + "---|---|" * len(FRAMEWORKS))
+    for (op, args), impls in sorted(paired.items()):
+        ours = impls["cuseq"]
+        unit = ours.get("time_unit", "ns")
+        cells = []
+        for framework in FRAMEWORKS:
+            theirs = impls.get(framework)
+            if theirs is None:
+                cells += ["-", "-"]
+                continue
+            # Times in the framework's own unit, converted to cuseq's.
+            scale = UNIT_NS[theirs.get("time_unit", "ns")] / UNIT_NS[unit]
+            time = theirs["real_time"] * scale
+            cells += [f"{time:.4g} {unit}", f"{time / ours['real_time']:.2f}x"]
+        print(f"| {op} | {args} | {ours['real_time']:.4g} {unit} | " + " | ".join(cells) + " |")
+
+
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 if __name__ == "__main__":

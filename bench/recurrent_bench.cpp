@@ -1,0 +1,223 @@
+// LSTM and GRU on our fused recurrent ops, in the style of DeepBench: forward
+// and training step (forward + backward), input size = hidden size, all
+// steps' outputs kept (return_sequences). GPU: against cuDNN's RNN API on the
+// same Keras weights (ops::CudnnRnn), plus ours with recurrent_dropout 0.25
+// (Keras and cuDNN have no fast path for it) to compare with ours without.
+// CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU) training
+// forward, batch-major data as ours.
+#include "bench_support.h"
+
+#if defined(CUSEQ_BENCH_WITH_DNNL)
+#include <dnnl.hpp>
+#endif
+
+namespace cuseq::bench {
+namespace {
+
+struct RnnShape {
+  RecurrentCell cell;
+  std::int64_t batch, hidden, steps;
+};
+
+RnnShape rnn_shape(const benchmark::State& state, RecurrentCell cell) {
+  return RnnShape{cell, state.range(1), state.range(2), state.range(3)};
+}
+
+void rnn_shapes(benchmark::internal::Benchmark* b) {
+  for (const std::int64_t steps : {50, 100}) {
+    for (const std::int64_t hidden : {256, 512, 1024}) {
+      for (const std::int64_t batch : {1, 8, 32, 64, 128}) b->Args({1, batch, hidden, steps});
+    }
+  }
+  // The CPU grid is smaller: it runs in minutes on two cores.
+  for (const std::int64_t hidden : {128, 256}) {
+    for (const std::int64_t batch : {8, 32}) b->Args({0, batch, hidden, 50});
+  }
+  b->ArgNames({"gpu", "batch", "hidden", "steps"});
+}
+
+// GEMM FLOPs of a forward pass; a training step does three times as many.
+double forward_flops(const RnnShape& s) {
+  const double gates = recurrent_gate_count(s.cell);
+  return 2.0 * static_cast<double>(s.steps * s.batch) * gates * static_cast<double>(s.hidden) *
+         static_cast<double>(2 * s.hidden);
+}
+
+void report(benchmark::State& state, const RnnShape& s, bool training) {
+  const double flops = forward_flops(s) * (training ? 3.0 : 1.0);
+  state.counters["FLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()),
+                                                benchmark::Counter::kIsRate);
+}
+
+struct RnnData {
+  ops::RecurrentSpec spec;
+  ops::RecurrentWeights weights, grads;
+  ops::RecurrentInputs inputs;
+  Tensor d_output;
+  RnnData(const RnnShape& s, Device device) {
+    const std::int64_t width = recurrent_gate_count(s.cell) * s.hidden;
+    spec.cell = s.cell;
+    spec.return_sequences = true;
+    weights = {
+        random_input({s.hidden, width}, device, 1), random_input({s.hidden, width}, device, 2),
+        random_input(s.cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, device, 3)};
+    grads = {Tensor::zeros(weights.kernel.shape(), DType::float32, device),
+             Tensor::zeros(weights.recurrent_kernel.shape(), DType::float32, device),
+             Tensor::zeros(weights.bias.shape(), DType::float32, device)};
+    inputs.x = random_input({s.batch, s.steps, s.hidden}, device, 4);
+    d_output = random_input({s.batch, s.steps, s.hidden}, device, 5);
+  }
+};
+
+void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, double dropout = 0) {
+  const Device device = device_of(state.range(0));
+  if (!prepare_device(state, device)) return;
+  const RnnShape s = rnn_shape(state, cell);
+  RnnData d(s, device);
+  if (dropout > 0) {
+    d.inputs.recurrent_mask = Tensor::empty({s.batch, s.hidden}, DType::float32, device);
+    ops::recurrent_dropout_mask(dropout, Generator(9).next_stream(), d.inputs.recurrent_mask);
+  }
+  for (auto _ : state) {
+    const ops::RecurrentTape tape = ops::recurrent_forward(d.spec, d.weights, d.inputs);
+    if (training) ops::recurrent_backward(d.spec, d.weights, tape, d.d_output, {}, {}, d.grads);
+    finish(device);
+  }
+  report(state, s, training);
+}
+
+#if defined(CUSEQ_BENCH_WITH_DNNL)
+// oneDNN's training forward (it keeps a workspace for backward, as we keep a
+// tape) on batch-major ntc data and Keras-layout ldigo weights.
+void run_dnnl(benchmark::State& state, const RnnShape& s, RnnData& d) {
+  using dnnl::memory;
+  using tag = memory::format_tag;
+  const auto f32 = memory::data_type::f32;
+  const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  dnnl::stream stream(engine);
+  const std::int64_t gates = recurrent_gate_count(s.cell), H = s.hidden;
+  const memory::desc src({s.steps, s.batch, H}, f32, tag::tnc);
+  const memory::desc dst({s.steps, s.batch, H}, f32, tag::tnc);
+  // Weights in the layout oneDNN prefers (packed once, outside the timing),
+  // from our Keras-layout [in, G*H] = ldigo.
+  const memory::desc keras_weights({1, 1, H, gates, H}, f32, tag::ldigo);
+  const memory::desc weights({1, 1, H, gates, H}, f32, tag::any);
+  const memory::desc iter_weights({1, 1, H, gates, H}, f32, tag::any);
+  // LSTM: 4 gate biases; lbr_gru: 3 gates plus the candidate's recurrent bias.
+  const std::int64_t bias_gates = 4;
+  const memory::desc bias({1, 1, bias_gates, H}, f32, tag::ldgo);
+  const memory::desc none;
+  const auto forward = dnnl::prop_kind::forward_training;
+  const auto direction = dnnl::rnn_direction::unidirectional_left2right;
+  dnnl::primitive primitive;
+  memory workspace, weights_m, iter_m;
+  std::string name;
+  // The packed copies of our kernel and recurrent kernel.
+  const auto pack = [&](const auto& pd) {
+    weights_m = memory(pd.weights_layer_desc(), engine);
+    iter_m = memory(pd.weights_iter_desc(), engine);
+    memory kernel(keras_weights, engine, d.weights.kernel.data<float>());
+    memory recurrent(keras_weights, engine, d.weights.recurrent_kernel.data<float>());
+    dnnl::reorder(kernel, weights_m).execute(stream, kernel, weights_m);
+    dnnl::reorder(recurrent, iter_m).execute(stream, recurrent, iter_m);
+    stream.wait();
+    workspace = memory(pd.workspace_desc(), engine);
+    name = pd.impl_info_str();
+  };
+  if (s.cell == RecurrentCell::lstm) {
+    const dnnl::lstm_forward::primitive_desc pd(
+        dnnl::lstm_forward::desc(forward, direction, src, none, none, weights, iter_weights, bias,
+                                 dst, none, none),
+        engine);
+    primitive = dnnl::lstm_forward(pd);
+    pack(pd);
+  } else {
+    const dnnl::lbr_gru_forward::primitive_desc pd(
+        dnnl::lbr_gru_forward::desc(forward, direction, src, none, weights, iter_weights, bias, dst,
+                                    none),
+        engine);
+    primitive = dnnl::lbr_gru_forward(pd);
+    pack(pd);
+  }
+  std::vector<float> bias_values(static_cast<std::size_t>(bias_gates * H), 0.1f);
+  memory src_m(src, engine, d.inputs.x.data<float>());
+  memory bias_m(bias, engine, bias_values.data());
+  Tensor y = Tensor::empty(d.d_output.shape());
+  memory dst_m(dst, engine, y.data<float>());
+  state.SetLabel("oneDNN " + name);
+  for (auto _ : state) {
+    primitive.execute(stream, {{DNNL_ARG_SRC_LAYER, src_m},
+                               {DNNL_ARG_WEIGHTS_LAYER, weights_m},
+                               {DNNL_ARG_WEIGHTS_ITER, iter_m},
+                               {DNNL_ARG_BIAS, bias_m},
+                               {DNNL_ARG_DST_LAYER, dst_m},
+                               {DNNL_ARG_WORKSPACE, workspace}});
+    stream.wait();
+  }
+}
+#endif
+
+void run_reference(benchmark::State& state, RecurrentCell cell, bool training) {
+  const Device device = device_of(state.range(0));
+  if (!prepare_device(state, device)) return;
+  const RnnShape s = rnn_shape(state, cell);
+  RnnData d(s, device);
+  if (device.is_cuda()) {
+    ops::CudnnRnn cudnn(d.spec, d.weights, s.batch, s.steps);
+    state.SetLabel("cuDNN RNN, " + cudnn.math() + " math");
+    for (auto _ : state) {
+      cudnn.forward(d.inputs.x);
+      if (training) cudnn.backward(d.d_output, {}, {}, d.grads);
+      finish(device);
+    }
+  } else if (training) {
+    state.SkipWithError("oneDNN backward not wired: see the PyTorch/Keras CPU references");
+    return;
+  } else {
+#if defined(CUSEQ_BENCH_WITH_DNNL)
+    run_dnnl(state, s, d);
+#else
+    state.SkipWithError("built without oneDNN (libdnnl-dev)");
+    return;
+#endif
+  }
+  report(state, s, training);
+}
+
+void BM_LSTMForward_cuseq(benchmark::State& state) { run_cuseq(state, RecurrentCell::lstm, false); }
+void BM_LSTMForward_reference(benchmark::State& state) {
+  run_reference(state, RecurrentCell::lstm, false);
+}
+void BM_LSTMTrain_cuseq(benchmark::State& state) { run_cuseq(state, RecurrentCell::lstm, true); }
+void BM_LSTMTrain_reference(benchmark::State& state) {
+  run_reference(state, RecurrentCell::lstm, true);
+}
+void BM_GRUForward_cuseq(benchmark::State& state) { run_cuseq(state, RecurrentCell::gru, false); }
+void BM_GRUForward_reference(benchmark::State& state) {
+  run_reference(state, RecurrentCell::gru, false);
+}
+void BM_GRUTrain_cuseq(benchmark::State& state) { run_cuseq(state, RecurrentCell::gru, true); }
+void BM_GRUTrain_reference(benchmark::State& state) {
+  run_reference(state, RecurrentCell::gru, true);
+}
+// Compare with BM_<Cell>Train_cuseq of the same arguments: the dropout overhead.
+void BM_LSTMTrainRecurrentDropout_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::lstm, true, 0.25);
+}
+void BM_GRUTrainRecurrentDropout_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::gru, true, 0.25);
+}
+
+BENCHMARK(BM_LSTMForward_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMForward_reference)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrain_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrain_reference)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUForward_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUForward_reference)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrain_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrain_reference)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
+
+}  // namespace
+}  // namespace cuseq::bench
