@@ -147,7 +147,7 @@ TEST(Cast, Float16RoundsToNearestEvenWithSubnormalsAndInfinity) {
   EXPECT_EQ(bits[9], 0x3C02);   // tie between 1 + 2^-10 and 1 + 2^-9: even
   EXPECT_EQ(bits[10], 0x8000);  // -0
   EXPECT_EQ(bits[11], 0x2E66);  // 0.1
-  EXPECT_EQ(bits[12], 0x00C0);  // 3 x 2^-16 = 192 x 2^-24, subnormal
+  EXPECT_EQ(bits[12], 0x0300);  // 3 x 2^-16 = 768 x 2^-24, subnormal
 }
 
 TEST(Cast, NanStaysNan) {
