@@ -23,7 +23,7 @@ const char* const kUsage =
     "            --optimizer adam|sgd --clipnorm 0 (Keras, per tensor) --global-clipnorm 5\n"
     "            --schedule constant|exponential|cosine --decay-rate 0.5 --decay-steps 1000\n"
     "            --log-every 0 --log-csv FILE --plot FILE.svg --verbose 1\n"
-            --mixed-precision fp32|bf16|fp16 (GPU GEMMs; fp32 accumulation and weights)\n"
+    "            --mixed-precision fp32|bf16|fp16 (GPU GEMMs; fp32 accumulation and weights)\n"
     "  state:    --checkpoint FILE --checkpoint-every N --resume (continue from FILE)\n"
     "  system:   --device cpu|cuda[:i] (default: GPU local_rank when present)\n"
     "            --backend auto|single|mpi|nccl\n"
