@@ -94,7 +94,7 @@ double run_glosses(const examples::Args& args, const RunSettings& s) {
             << examples::wordnet_lexnames()[majority.label] << "\n";
 
   Sequential model("gloss_classifier");
-  model.emplace<Embedding>(kNumWords, args.integer("embedding-dim", 64), maxlen);
+  model.emplace<Embedding>(kNumWords, args.integer("embedding-dim", 32), maxlen);
   model.emplace<Conv1D>(64, 5, 1, "same", 1, "relu");
   model.emplace<GlobalMaxPooling1D>();
   model.emplace<Dropout>(0.3);
@@ -111,17 +111,17 @@ int main(int argc, char** argv) try {
   const examples::Args args(
       argc, argv,
       "usage: text_cnn [--variant convnet|glosses|cnn_gru|all] [--data data/small_fine_foods.csv]\n"
-      "  [--maxlen 200] [--embedding-dim 64] [--samples N (training reviews; 0 = all)]\n"
+      "  [--maxlen 150] [--embedding-dim 32] [--samples N (training reviews; 0 = all)]\n"
       "  [--wordnet /usr/share/wordnet] [--glosses 12000 (0 = all 117,659)] [--gloss-maxlen 30]\n"
-      "  [--epochs 5] [--batch-size 32] [--out out/text_cnn] [--device cpu|cuda]");
+      "  [--epochs 4] [--batch-size 32] [--out out/text_cnn] [--device cpu|cuda]");
   const std::string variant = args.text("variant", "convnet");
-  const RunSettings settings = examples::run_settings(args, 5, "out/text_cnn");
+  const RunSettings settings = examples::run_settings(args, 4, "out/text_cnn");
   std::cout << "cuseq " << version() << " on " << settings.device.str() << "\n";
-  const std::int64_t embedding_dim = args.integer("embedding-dim", 64);
+  const std::int64_t embedding_dim = args.integer("embedding-dim", 32);
   bool ran = false;
   if (variant == "convnet" || variant == "cnn_gru" || variant == "all") {
     const examples::ReviewSplits data = examples::load_fine_food_reviews(
-        args.text("data", "data/small_fine_foods.csv"), kNumWords, args.integer("maxlen", 200));
+        args.text("data", "data/small_fine_foods.csv"), kNumWords, args.integer("maxlen", 150));
     Tensor train_x = data.train_x, train_y = data.train_y;
     examples::keep_random_rows(train_x, train_y, args.integer("samples", 0));
     std::cout << train_x.dim(0) << " training and " << data.test_x.dim(0) << " test reviews\n";
