@@ -11,6 +11,7 @@
 // (greedy decoding). Prints the exact-match accuracy on held-out sums that
 // never appear in training, next to the best constant answer's.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -112,7 +113,7 @@ struct EncoderDecoder {
   Device device;
 
   EncoderDecoder(std::int64_t units, const Additions& shape, Device on, std::uint64_t seed)
-      : encoder(units, {}, "encoder"),
+      : encoder(units, encoder_options(), "encoder"),
         decoder(units, decoder_options(), "decoder"),
         head(kVocabulary, "", true, {}, {}, {}, "logits"),
         device(on) {
@@ -122,6 +123,13 @@ struct EncoderDecoder {
     head.build({shape.answer_length, units}, DType::float32, device, generator);
   }
 
+  // Keras' LSTM(units, return_state=True): the final [h, c] seed the decoder.
+  static RecurrentOptions encoder_options() {
+    RecurrentOptions options;
+    options.return_state = true;
+    return options;
+  }
+
   static RecurrentOptions decoder_options() {
     RecurrentOptions options;
     options.return_sequences = true;
@@ -129,9 +137,11 @@ struct EncoderDecoder {
     return options;
   }
 
+  std::array<Layer*, 3> layers() { return {&encoder, &decoder, &head}; }
+
   std::vector<Parameter*> parameters() {
     std::vector<Parameter*> all;
-    for (Layer* layer : std::initializer_list<Layer*>{&encoder, &decoder, &head}) {
+    for (Layer* layer : layers()) {
       const std::vector<Parameter*> own = layer->parameters();
       all.insert(all.end(), own.begin(), own.end());
     }
@@ -141,8 +151,7 @@ struct EncoderDecoder {
   // One teacher-forced step on a batch; returns the mean per-character loss.
   double train_step(const Tensor& questions, const Tensor& decoder_inputs, const Tensor& answers,
                     Optimizer& optimizer) {
-    for (Layer* layer : std::initializer_list<Layer*>{&encoder, &decoder, &head})
-      layer->zero_grad();
+    for (Layer* layer : layers()) layer->zero_grad();
     const ForwardContext training{true, {}};
     const RecurrentResult encoded =
         encoder.forward_with_state(one_hot(questions, device), training);
