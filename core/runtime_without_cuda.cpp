@@ -11,16 +11,16 @@ bool built_with_cuda() { return false; }
 namespace detail {
 namespace {
 
-[[noreturn]] void no_cuda(const std::string& where) {
-  fail(where, "cuseq was built without CUDA (CUSEQ_CUDA=OFF); rebuild with CUSEQ_CUDA=ON "
-              "to use a GPU");
+[[noreturn]] void no_cuda(const std::string& where, const std::string& request = "a GPU") {
+  fail(where, "asked for ", request, " but cuseq was built without CUDA (CUSEQ_CUDA=OFF); ",
+       "rebuild with CUSEQ_CUDA=ON to use a GPU");
 }
 
 }  // namespace
 
 int gpu_count() noexcept { return 0; }
 std::string gpu_unavailable_reason() { return "cuseq was built without CUDA"; }
-void require_gpu(Device, const std::string& where) { no_cuda(where); }
+void require_gpu(Device device, const std::string& where) { no_cuda(where, device.str()); }
 
 void* gpu_allocate(Device, std::size_t) { no_cuda("Tensor"); }
 void gpu_deallocate(Device, void*) noexcept {}

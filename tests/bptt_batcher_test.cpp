@@ -123,6 +123,10 @@ long anonymous_rss_kb() {
 }
 
 TEST(BpttBatcherMemory, ReadingA200MBCorpusKeepsMemoryFlat) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer holds freed memory in quarantine, so resident memory "
+                  "grows by design; the uninstrumented build checks this";
+#endif
   // 100 M two-byte ids written per the documented header: a sparse file of
   // zeros, so the test spends no time generating it.
   const std::string path = temp_path("large.tok");
