@@ -78,11 +78,14 @@ void AtomicOutput::commit() {
     fail_with_errno("cannot rename " + temporary_path_);
   }
   // The rename itself survives a power loss only once the directory is synced.
-  const int directory = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory >= 0) {
-    ::fsync(directory);
-    ::close(directory);
-  }
+  const std::string directory = directory_of(path_);
+  const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd < 0) fail_with_errno("cannot open directory " + directory);
+  const bool synced = ::fsync(directory_fd) == 0;
+  const int saved = errno;
+  ::close(directory_fd);
+  errno = saved;
+  if (!synced) fail_with_errno("cannot fsync directory " + directory);
 }
 
 }  // namespace cuseq::detail

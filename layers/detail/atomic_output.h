@@ -1,8 +1,8 @@
 // A file written in pieces and published atomically: the bytes go to
 // "<path>.tmp.<pid>", and commit() fsyncs it, renames it over `path` and fsyncs
 // the directory, so readers see the old file or the complete new one, even when
-// the writer dies mid-write. Unlike write_file_atomically it streams: the
-// content never has to fit in memory.
+// the writer dies mid-write. It streams, so the content never has to fit in
+// memory; write_file_atomically (atomic_file.h) is its one-buffer case.
 #pragma once
 
 #include <cstddef>
