@@ -1,12 +1,9 @@
 // Language-model checkpoints (docs/language_models.md, "Checkpoint format"):
 // one checksummed, versioned file holding everything a training step depends
 // on, written with the atomic writer so a crash mid-write keeps the old file.
-#include <cstring>
-
 #include "cuseq/language_model.h"
-#include "layers/detail/atomic_file.h"
 #include "layers/detail/binary_io.h"
-#include "layers/detail/read_file.h"
+#include "layers/detail/framed_file.h"
 
 namespace cuseq {
 namespace {
@@ -14,33 +11,11 @@ namespace {
 using detail::ByteReader;
 using detail::ByteWriter;
 
-constexpr char kMagic[8] = {'c', 'u', 's', 'e', 'q', 'c', 'k', 'p'};
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderBytes = 24;
 constexpr const char* kWhere = "checkpoint";
+// No header fields of its own after the version.
+constexpr detail::FileFrame kFrame{"cuseqckp", 1, 0, "a cuseq checkpoint", "checkpoint version", kWhere};
 
-// Checks magic, version, size and CRC-32; returns the payload.
-std::string read_payload(const std::string& path) {
-  const std::string bytes = detail::read_file_bytes(path, kWhere);
-  check(bytes.size() >= kHeaderBytes && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0,
-        kWhere, "\"", path, "\" is not a cuseq checkpoint: expected the magic \"cuseqckp\" and a ",
-        kHeaderBytes, "-byte header");
-  ByteReader header(bytes, path);
-  header.raw(sizeof(kMagic), "the magic");
-  const std::uint32_t version = header.u32("the version");
-  check(version == kVersion, kWhere, "\"", path, "\" has checkpoint version ", version,
-        "; this cuseq reads version ", kVersion);
-  const std::uint64_t size = header.u64("the payload size");
-  const std::uint32_t checksum = header.u32("the checksum");
-  check(bytes.size() - kHeaderBytes == size, kWhere, "\"", path,
-        "\" is truncated or padded: the header announces ", size, " payload bytes, the file has ",
-        bytes.size() - kHeaderBytes);
-  std::string payload = bytes.substr(kHeaderBytes);
-  const std::uint32_t actual = detail::crc32(payload);
-  check(actual == checksum, kWhere, "\"", path, "\" is corrupt: payload CRC-32 is ", actual,
-        ", the header expects ", checksum);
-  return payload;
-}
+std::string read_payload(const std::string& path) { return detail::read_framed_file(path, kFrame); }
 
 void write_config(ByteWriter& out, const LanguageModelConfig& config) {
   out.i64(config.vocab_size);
@@ -146,12 +121,7 @@ void LanguageModelTrainer::save_checkpoint(const std::string& path) {
     for (const double value : values) out.f64(value);
   }
 
-  ByteWriter file;
-  file.raw(std::string(kMagic, sizeof(kMagic)));
-  file.u32(kVersion);
-  file.u64(out.bytes().size());
-  file.u32(detail::crc32(out.bytes()));
-  detail::write_file_atomically(path, file.bytes() + out.bytes());
+  detail::write_framed_file(path, kFrame, "", out.bytes());
 }
 
 void LanguageModelTrainer::load_checkpoint(const std::string& path) {

@@ -1,11 +1,8 @@
 // Sequential persistence: save_weights / load_weights / save / load_model in
 // the versioned binary format of docs/model_format.md.
-#include <cstring>
-
 #include "cuseq/sequential.h"
-#include "layers/detail/atomic_file.h"
 #include "layers/detail/binary_io.h"
-#include "layers/detail/read_file.h"
+#include "layers/detail/framed_file.h"
 
 namespace cuseq {
 namespace {
@@ -13,9 +10,8 @@ namespace {
 using detail::ByteReader;
 using detail::ByteWriter;
 
-constexpr char kMagic[8] = {'c', 'u', 's', 'e', 'q', 'm', 'd', 'l'};
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderBytes = 28;
+// Header fields after the version: u32 content kind.
+constexpr detail::FileFrame kFrame{"cuseqmdl", 1, 4, "a cuseq model file", "format version", "load"};
 enum class Content : std::uint32_t { weights = 1, model = 2 };
 
 const char* content_name(std::uint32_t content) {
@@ -23,42 +19,21 @@ const char* content_name(std::uint32_t content) {
 }
 
 void write_file(const std::string& path, Content content, const std::string& payload) {
-  ByteWriter header;
-  header.raw(std::string(kMagic, sizeof(kMagic)));
-  header.u32(kVersion);
-  header.u32(static_cast<std::uint32_t>(content));
-  header.u64(payload.size());
-  header.u32(detail::crc32(payload));
-  detail::write_file_atomically(path, header.bytes() + payload);
+  ByteWriter fields;
+  fields.u32(static_cast<std::uint32_t>(content));
+  detail::write_framed_file(path, kFrame, fields.bytes(), payload);
 }
 
 // Checks the header and checksum and returns the payload; *content says what it holds.
 std::string read_payload(const std::string& path, Content expected, Content* content_read) {
-  const std::string bytes = detail::read_file_bytes(path, "load");
-  ByteReader header(bytes, path);
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
-    fail("load", "\"", path, "\" is not a cuseq model file: expected the magic \"cuseqmdl\" and a ",
-         kHeaderBytes, "-byte header, got ", bytes.size() < kHeaderBytes ? "a shorter file" : "other bytes");
-  }
-  header.raw(sizeof(kMagic), "the magic");
-  const std::uint32_t version = header.u32("the version");
-  check(version == kVersion, "load", "\"", path, "\" has format version ", version,
-        "; this cuseq reads version ", kVersion);
-  const std::uint32_t content = header.u32("the content kind");
-  check(content == static_cast<std::uint32_t>(expected) ||
-            (expected == Content::weights && content == static_cast<std::uint32_t>(Content::model)),
-        "load", "\"", path, "\" holds ", content_name(content), ", expected ",
-        content_name(static_cast<std::uint32_t>(expected)));
-  const std::uint64_t size = header.u64("the payload size");
-  const std::uint32_t checksum = header.u32("the checksum");
-  check(bytes.size() - kHeaderBytes == size, "load", "\"", path, "\" is truncated or padded: the header announces ",
-        size, " payload bytes, the file has ", bytes.size() - kHeaderBytes);
-  *content_read = static_cast<Content>(content);
-  std::string payload = bytes.substr(kHeaderBytes);
-  const std::uint32_t actual = detail::crc32(payload);
-  check(actual == checksum, "load", "\"", path, "\" is corrupt: payload CRC-32 is ", actual,
-        ", the header expects ", checksum);
-  return payload;
+  return detail::read_framed_file(path, kFrame, [&](ByteReader& fields) {
+    const std::uint32_t content = fields.u32("the content kind");
+    check(content == static_cast<std::uint32_t>(expected) ||
+              (expected == Content::weights && content == static_cast<std::uint32_t>(Content::model)),
+          "load", "\"", path, "\" holds ", content_name(content), ", expected ",
+          content_name(static_cast<std::uint32_t>(expected)));
+    *content_read = static_cast<Content>(content);
+  });
 }
 
 void write_weights(ByteWriter& out, const Sequential& model) {
