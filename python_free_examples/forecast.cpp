@@ -1,21 +1,29 @@
 // Time-series forecasting as in the Keras book's Jena climate example (Deep
-// Learning with Python, 6.3), on the hourly temperatures of Seattle in 2010
-// (data/seattle-temps.csv): predict the temperature --delay hours ahead from
-// the last --lookback hours. The file holds NOAA's hourly climate normals, a
-// smooth curve on which the same hour one day earlier misses by 0.2 F: that
-// seasonal-naive forecast is the baseline to beat. So the models learn the
-// change over it (seasonal differencing): the target is temp(t + delay) -
-// temp(t + delay - 24 h), a model that answers 0 is the baseline, and the
-// forecast is the baseline plus the model's output. Features per hour: that
-// 24-hour difference, the temperature and the hour of day (sine and cosine),
-// normalized with the training rows' statistics.
+// Learning with Python, 6.3), on one of two series (--series):
+//  - seattle (default): the hourly temperatures of Seattle in 2010
+//    (data/seattle-temps.csv), --delay 12 hours ahead from the last --lookback
+//    120 hours. The file holds NOAA's hourly climate normals, a smooth curve on
+//    which the same hour one day earlier misses by 0.2 F: that seasonal-naive
+//    forecast is the baseline to beat. So the models learn the change over it
+//    (seasonal differencing): the target is temp(t + delay) - temp(t + delay -
+//    24 h). Features also include the hour of day (sine and cosine).
+//  - sunspots: the monthly mean sunspot numbers 1749-2013
+//    (data/sunspot.month.csv), 1 month ahead from the last 36 months. Month to
+//    month the number is noisy, and the last value is the baseline to beat (the
+//    same month one 11-year solar cycle earlier is far worse: cycles vary in
+//    length and height). The models learn the change over the last value:
+//    value(t + delay) - value(t).
+// Either way a model that answers 0 is that baseline, and the forecast is the
+// baseline plus the model's output. Features per timestep: the change the
+// target is made of, the level and the series' calendar features, normalized
+// with the training rows' statistics.
 // Chronological split: 60% train, 20% validation, 20% test.
-// First the common-sense baselines (the last value; the value one day before
-// the target), then Dense, GRU, GRU with dropout + recurrent_dropout, a stacked
-// GRU and a bidirectional GRU. Prints the validation and test MAE of each in
-// degrees F, names the best model (by validation MAE) and compares it with the
-// best baseline; writes a bar chart of all of them and each model's training
-// curves to --out.
+// First the common-sense baselines (the last value; the seasonal-naive value),
+// then Dense, GRU, GRU with dropout + recurrent_dropout, a stacked GRU and a
+// bidirectional GRU. Prints the validation and test MAE of each in the series'
+// unit, names the best model (by validation MAE) and compares it with the best
+// baseline; writes a bar chart of all of them and each model's training curves
+// to --out.
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -37,7 +45,6 @@ using examples::Windows;
 using examples::WindowSpec;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr std::int64_t kDay = 24;  // hours: the seasonal-naive period
 
 struct Split {
   Windows train, validation, test;
@@ -45,31 +52,95 @@ struct Split {
 
 struct Score {
   std::string name;
-  double validation_mae;  // degrees F
+  double validation_mae;  // in the series' unit
   double test_mae;
 };
 
-constexpr std::int64_t kFeatures = 4;
+// What differs between the series; the windowing, training and reporting are shared.
+struct SeriesDescription {
+  std::string data, time_column, value_column;
+  std::string title;      // "Seattle temperature"
+  std::string unit;       // of the values and MAEs ("F"; empty: a bare number)
+  std::string time_unit;  // of one row ("h", "months")
+  WindowSpec defaults{};  // --lookback, --step, --delay
+  int default_epochs = 6;
+  std::int64_t season = 1;  // rows: the seasonal-naive baseline looks this far back
+  std::string season_name;
+  // True: the models learn the change over the seasonal-naive forecast; false:
+  // over the last value.
+  bool difference_over_season = false;
+  // Extra features of a row from its time column (e.g. hour-of-day sine and cosine).
+  std::size_t calendar_features = 0;
+  std::function<std::vector<double>(const std::string& time)> calendar;
+  // The target is the change over this many rows back.
+  std::int64_t lag(const WindowSpec& spec) const {
+    return difference_over_season ? season : spec.delay;
+  }
+  std::string in_unit() const { return unit.empty() ? "" : " " + unit; }
+};
 
-// Per hour t >= 24: the 24-hour difference (normalized by `change`, the target
-// column 0), the temperature (normalized by `level`), sin and cos of the hour
-// of day ("2010/01/01 13:00" -> 13). Hours before the first day are zeros.
-std::vector<float> hourly_features(const examples::TimeSeries& series,
-                                   const examples::Standardizer& change,
-                                   const examples::Standardizer& level) {
+std::vector<double> hour_of_day(const std::string& time) {
+  // "2010/01/01 13:00" -> 13.
+  const double hour = time.size() >= 13 ? std::stod(time.substr(11, 2)) : 0.0;
+  return {std::sin(2 * kPi * hour / 24), std::cos(2 * kPi * hour / 24)};
+}
+
+SeriesDescription describe_series(const std::string& name) {
+  SeriesDescription d;
+  if (name == "seattle") {
+    d.data = "data/seattle-temps.csv";
+    d.time_column = "date";
+    d.value_column = "temp";
+    d.title = "Seattle temperature";
+    d.unit = "F";
+    d.time_unit = "h";
+    d.defaults = WindowSpec{120, 2, 12};
+    d.default_epochs = 6;
+    d.season = 24;
+    d.season_name = "seasonal naive 24 h";
+    d.difference_over_season = true;
+    d.calendar_features = 2;
+    d.calendar = hour_of_day;
+    return d;
+  }
+  if (name == "sunspots") {
+    d.data = "data/sunspot.month.csv";
+    d.time_column = "time";
+    d.value_column = "value";
+    d.title = "Sunspot number";
+    d.time_unit = "months";
+    d.defaults = WindowSpec{36, 1, 1};
+    d.default_epochs = 20;  // 1,738 training windows: an epoch takes a second or two
+    d.season = 132;         // 11 years, the mean solar cycle
+    d.season_name = "one solar cycle earlier";
+    d.difference_over_season = false;
+    // The solar cycle follows no calendar: no extra features.
+    d.calendar_features = 0;
+    d.calendar = [](const std::string&) { return std::vector<double>{}; };
+    return d;
+  }
+  fail("forecast", "unknown series \"", name, "\" in --series (expected seattle or sunspots)");
+}
+
+// Per row i >= lag: the change over `lag` rows (normalized by `change`, the
+// target column 0), the value (normalized by `level`) and the calendar
+// features. Rows before the first lag are zeros.
+std::vector<float> row_features(const SeriesDescription& description,
+                                const examples::TimeSeries& series, std::int64_t lag,
+                                const examples::Standardizer& change,
+                                const examples::Standardizer& level) {
+  const std::size_t feature_count = 2 + description.calendar_features;
   std::vector<float> features;
   for (std::size_t i = 0; i < series.values.size(); ++i) {
-    if (i < static_cast<std::size_t>(kDay)) {
-      features.insert(features.end(), kFeatures, 0.0f);
+    if (i < static_cast<std::size_t>(lag)) {
+      features.insert(features.end(), feature_count, 0.0f);
       continue;
     }
-    const std::string& time = series.times[i];
-    const double hour = time.size() >= 13 ? std::stod(time.substr(11, 2)) : 0.0;
-    features.push_back(
-        static_cast<float>(change.apply(series.values[i] - series.values[i - kDay])));
+    features.push_back(static_cast<float>(change.apply(series.values[i] - series.values[i - lag])));
     features.push_back(static_cast<float>(level.apply(series.values[i])));
-    features.push_back(static_cast<float>(std::sin(2 * kPi * hour / 24)));
-    features.push_back(static_cast<float>(std::cos(2 * kPi * hour / 24)));
+    for (const double value : description.calendar(series.times[i])) {
+      features.push_back(static_cast<float>(value));
+    }
   }
   return features;
 }
@@ -87,7 +158,8 @@ struct Settings {
   int batch_size;
   std::string out;
   Device device;
-  double scale;  // the training rows' standard deviation: normalized MAE -> degrees F
+  double scale;      // the training rows' standard deviation: normalized MAE -> the series' unit
+  std::string unit;  // " F", or empty
 };
 
 // Trains on the training windows (rmsprop, MAE loss, as the book) and scores the
@@ -111,8 +183,8 @@ Score train_and_score(Sequential& model, const Split& data, const Settings& s) {
   const double test = log_value(model.evaluate(data.test.x, data.test.y, 256), "loss");
   const Score score{model.name(), validation * s.scale, test * s.scale};
   std::cout << std::fixed << std::setprecision(2) << score.name << ": validation MAE "
-            << score.validation_mae << " F, test MAE " << score.test_mae << " F; curves in "
-            << curves << ".svg\n\n";
+            << score.validation_mae << s.unit << ", test MAE " << score.test_mae << s.unit
+            << "; curves in " << curves << ".svg\n\n";
   return score;
 }
 
@@ -157,7 +229,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 void print_row(const Score& score) {
-  std::cout << "  " << std::left << std::setw(22) << score.name << std::right << std::setw(10)
+  std::cout << "  " << std::left << std::setw(26) << score.name << std::right << std::setw(10)
             << score.validation_mae << std::setw(10) << score.test_mae << "\n";
 }
 
@@ -166,38 +238,48 @@ void print_row(const Score& score) {
 int main(int argc, char** argv) try {
   const examples::Args args(
       argc, argv,
-      "usage: forecast [--data data/seattle-temps.csv] [--lookback 120] [--step 2] [--delay 12]\n"
-      "  [--models dense,gru,gru_dropout,stacked_gru,bidirectional_gru] [--epochs 6] [--batch-size "
-      "128]\n"
-      "  [--train-windows N (0 = all)] [--out out/forecast] [--device cpu|cuda]");
-  const WindowSpec spec{args.integer("lookback", 120), args.integer("step", 2),
-                        args.integer("delay", 12)};
-  check(spec.delay <= kDay, "forecast", "--delay must be at most ", kDay,
-        " hours (the seasonal-naive baseline looks one day back from the target)");
+      "usage: forecast [--series seattle|sunspots] [--data data/seattle-temps.csv]\n"
+      "  [--lookback 120] [--step 2] [--delay 12] (sunspots: 36 1 1, in months)\n"
+      "  [--models dense,gru,gru_dropout,stacked_gru,bidirectional_gru] [--epochs 6 (sunspots: "
+      "20)]\n"
+      "  [--batch-size 128] [--train-windows N (0 = all)] [--out out/forecast] [--device "
+      "cpu|cuda]");
+  const SeriesDescription described = describe_series(args.text("series", "seattle"));
+  const WindowSpec spec{args.integer("lookback", described.defaults.lookback),
+                        args.integer("step", described.defaults.step),
+                        args.integer("delay", described.defaults.delay)};
+  const std::string& rows = described.time_unit;
+  check(spec.delay <= described.season, "forecast", "--delay must be at most ", described.season,
+        " ", rows, " (the seasonal-naive baseline looks one season back from the target)");
   const std::string device = args.text("device", "");
-  Settings settings{static_cast<int>(args.integer("epochs", 6)),
+  Settings settings{static_cast<int>(args.integer("epochs", described.default_epochs)),
                     static_cast<int>(args.integer("batch-size", 128)),
                     args.text("out", "out/forecast"),
-                    device.empty() ? default_device() : Device::parse(device), 1.0};
+                    device.empty() ? default_device() : Device::parse(device),
+                    1.0,
+                    described.in_unit()};
   std::filesystem::create_directories(settings.out);
   std::cout << "cuseq " << version() << " on " << settings.device.str() << "\n";
 
-  const examples::TimeSeries series =
-      examples::load_time_series(args.text("data", "data/seattle-temps.csv"), "date", "temp");
-  const auto hours = static_cast<std::int64_t>(series.values.size());
-  const std::int64_t train_end = hours * 6 / 10, validation_end = hours * 8 / 10;
+  const examples::TimeSeries series = examples::load_time_series(
+      args.text("data", described.data), described.time_column, described.value_column);
+  const auto length = static_cast<std::int64_t>(series.values.size());
+  const std::int64_t train_end = length * 6 / 10, validation_end = length * 8 / 10;
+  const std::int64_t lag = described.lag(spec);
   std::vector<double> changes(series.values.size(), 0.0);
-  for (std::size_t i = kDay; i < changes.size(); ++i) {
-    changes[i] = series.values[i] - series.values[i - kDay];
+  for (std::size_t i = lag; i < changes.size(); ++i) {
+    changes[i] = series.values[i] - series.values[i - lag];
   }
-  const examples::Standardizer change = examples::fit_standardizer(changes, kDay, train_end);
+  const examples::Standardizer change = examples::fit_standardizer(changes, lag, train_end);
   const examples::Standardizer level = examples::fit_standardizer(series.values, 0, train_end);
-  // The target is the normalized change: its MAE times change.std is the forecast's MAE in F.
+  // The target is the normalized change: its MAE times change.std is the forecast's MAE.
   settings.scale = change.std;
-  const std::vector<float> features = hourly_features(series, change, level);
-  Split data{examples::make_windows(features, kFeatures, 0, kDay, train_end, spec),
-             examples::make_windows(features, kFeatures, 0, train_end, validation_end, spec),
-             examples::make_windows(features, kFeatures, 0, validation_end, hours, spec)};
+  const std::vector<float> features = row_features(described, series, lag, change, level);
+  const auto feature_count = static_cast<std::int64_t>(2 + described.calendar_features);
+  // Training windows start one season in: every baseline has its rows.
+  Split data{examples::make_windows(features, feature_count, 0, described.season, train_end, spec),
+             examples::make_windows(features, feature_count, 0, train_end, validation_end, spec),
+             examples::make_windows(features, feature_count, 0, validation_end, length, spec)};
   const std::int64_t train_windows = args.integer("train-windows", 0);
   if (train_windows > 0 && train_windows < data.train.x.dim(0)) {
     // The most recent windows: the closest in season to the validation rows.
@@ -205,13 +287,17 @@ int main(int argc, char** argv) try {
     data.train.x = data.train.x.slice(skip, data.train.x.dim(0));
     data.train.y = data.train.y.slice(skip, data.train.y.dim(0));
   }
-  std::cout << hours << " hourly temperatures; " << data.train.x.dim(0) << " training, "
-            << data.validation.x.dim(0) << " validation and " << data.test.x.dim(0)
-            << " test windows of " << spec.steps() << " steps (every " << spec.step << " h over "
-            << spec.lookback << " h), target " << spec.delay
-            << " h after the last step; on the training rows the temperature has std " << std::fixed
-            << std::setprecision(2) << level.std << " F, its change over 24 h std " << change.std
-            << " F\n\n";
+  std::cout << described.title << ": " << length << " rows; " << data.train.x.dim(0)
+            << " training, " << data.validation.x.dim(0) << " validation and " << data.test.x.dim(0)
+            << " test windows of " << spec.steps() << " steps (every " << spec.step << " " << rows
+            << " over " << spec.lookback << " " << rows << "), target " << spec.delay << " " << rows
+            << " after the last step; on the training rows the value "
+            << "has std " << std::fixed << std::setprecision(2) << level.std << settings.unit
+            << ", its change over " << lag << " " << rows << " std " << change.std << settings.unit
+            << "\n";
+  std::cout << "the models learn the change over the "
+            << (described.difference_over_season ? described.season_name : "last value")
+            << " (a model that answers 0 is that baseline)\n\n";
 
   const std::vector<double>& t = series.values;
   auto baseline = [&](const std::string& name, const std::function<double(std::int64_t)>& predict) {
@@ -219,8 +305,8 @@ int main(int argc, char** argv) try {
                  baseline_mae(t, data.test, spec.delay, predict)};
   };
   const Score last_value = baseline("last value", [&](std::int64_t i) { return t[i]; });
-  const Score seasonal =
-      baseline("seasonal naive 24 h", [&](std::int64_t i) { return t[i + spec.delay - kDay]; });
+  const Score seasonal = baseline(
+      described.season_name, [&](std::int64_t i) { return t[i + spec.delay - described.season]; });
   const Score& best_baseline =
       last_value.validation_mae <= seasonal.validation_mae ? last_value : seasonal;
 
@@ -231,7 +317,8 @@ int main(int argc, char** argv) try {
     models.push_back(train_and_score(model, data, settings));
   }
 
-  std::cout << std::fixed << std::setprecision(2) << "MAE in degrees F" << std::setw(24)
+  std::cout << std::fixed << std::setprecision(2) << "MAE" << std::left << std::setw(25)
+            << (settings.unit.empty() ? "" : " in" + settings.unit) << std::right << std::setw(10)
             << "validation" << std::setw(10) << "test\n";
   print_row(last_value);
   print_row(seasonal);
@@ -244,15 +331,21 @@ int main(int argc, char** argv) try {
     }
     const double gain = 100.0 * (1.0 - best->test_mae / best_baseline.test_mae);
     std::cout << "best model on validation: " << best->name << ", test MAE " << best->test_mae
-              << " F vs " << best_baseline.test_mae << " F for the baseline ("
-              << std::setprecision(1) << std::abs(gain) << (gain >= 0 ? "% lower" : "% HIGHER")
-              << ")\n";
+              << settings.unit << " vs " << best_baseline.test_mae << settings.unit
+              << " for the baseline (" << std::setprecision(1) << std::abs(gain)
+              << (gain >= 0 ? "% lower" : "% HIGHER") << ")\n";
+    if (best->validation_mae >= best_baseline.validation_mae || gain <= 0) {
+      std::cout << std::setprecision(2) << "no model beats the baseline: on validation "
+                << best->validation_mae << settings.unit << " vs " << best_baseline.validation_mae
+                << settings.unit << ", on test " << best->test_mae << settings.unit << " vs "
+                << best_baseline.test_mae << settings.unit << "\n";
+    }
   }
 
   examples::BarChart chart;
-  chart.title =
-      "Seattle temperature " + std::to_string(spec.delay) + " h ahead: mean absolute error";
-  chart.y_label = "MAE (degrees F)";
+  chart.title = described.title + " " + std::to_string(spec.delay) + " " + rows +
+                " ahead: mean absolute error";
+  chart.y_label = settings.unit.empty() ? "MAE" : "MAE (" + described.unit + ")";
   chart.series = {{"validation", {}}, {"test", {}}};
   // The weaker baseline stays in the table only: its bar would dwarf the rest.
   std::vector<Score> all = {best_baseline};
