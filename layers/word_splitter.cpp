@@ -37,10 +37,7 @@ std::string WordSplitter::translate(const std::string& text) const {
   translated.reserve(text.size());
   for (std::size_t position = 0; position < text.size();) {
     const std::size_t length = utf8_char_length(text, position);
-    char lowered = text[position];
-    if (lower_ && length == 1 && lowered >= 'A' && lowered <= 'Z') {
-      lowered = static_cast<char>(lowered - 'A' + 'a');
-    }
+    const char lowered = lower_ && length == 1 ? ascii_lower(text[position]) : text[position];
     const char* character = length == 1 ? &lowered : text.data() + position;
     if (is_filtered(character, length)) {
       translated += split_;

@@ -7,11 +7,9 @@
 #include <cstdint>
 #include <string>
 
-namespace cuseq::detail {
+#include "layers/detail/utf8.h"
 
-inline unsigned char ascii_lower(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
-}
+namespace cuseq::detail {
 
 // Characters as packed keys: the bytes of the character, first byte most
 // significant. A UTF-8 lead byte fixes the length, so keys of different byte
@@ -36,7 +34,7 @@ class CharacterSplitter {
         }
         finish(emit);  // a truncated sequence is a token of its own
       }
-      needed_ = sequence_length(byte);
+      needed_ = static_cast<int>(utf8_sequence_length(byte));
       pending_ = byte;
       pending_count_ = 1;
       if (needed_ == 1) finish(emit);
@@ -52,13 +50,6 @@ class CharacterSplitter {
   }
 
  private:
-  static int sequence_length(unsigned char lead) {
-    if (lead >= 0xC0 && lead <= 0xDF) return 2;
-    if (lead >= 0xE0 && lead <= 0xEF) return 3;
-    if (lead >= 0xF0 && lead <= 0xF7) return 4;
-    return 1;  // ASCII, or a stray byte that stands alone
-  }
-
   bool utf8_;
   bool lower_;
   std::uint32_t pending_ = 0;
@@ -75,7 +66,9 @@ inline std::string unpack_character(std::uint32_t key) {
 }
 
 // Words: runs of bytes other than ' ', \t, \r, \v, \f and \n; each \n is a
-// token "\n" of its own, so a language model sees line structure.
+// token "\n" of its own, so a language model sees line structure. Deliberately
+// not Keras' text_to_word_sequence (WordSplitter in word_splitter.h): no
+// punctuation filters, and it streams instead of needing the whole text.
 class WordSplitterStream {
  public:
   explicit WordSplitterStream(bool lower) : lower_(lower) {}
