@@ -22,6 +22,15 @@ inline bool prepare_device(benchmark::State& state, Device device) {
   return true;
 }
 
+// Arguments {gpu, n} of the element-wise benchmarks: each device, with a
+// cache-sized and a memory-sized element count.
+inline void element_counts(benchmark::internal::Benchmark* b) {
+  for (const std::int64_t device : {0, 1}) {
+    for (const std::int64_t count : {1 << 16, 1 << 22}) b->Args({device, count});
+  }
+  b->ArgNames({"gpu", "n"});
+}
+
 // Waits for queued GPU work so an iteration's time covers the work itself.
 inline void finish(Device device) { synchronize(device); }
 

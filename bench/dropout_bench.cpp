@@ -7,13 +7,6 @@
 namespace cuseq::bench {
 namespace {
 
-void sizes(benchmark::internal::Benchmark* b) {
-  for (const std::int64_t device : {0, 1}) {
-    for (const std::int64_t count : {1 << 16, 1 << 22}) b->Args({device, count});
-  }
-  b->ArgNames({"gpu", "n"});
-}
-
 void BM_DropoutForward_cuseq(benchmark::State& state) {
   const Device device = device_of(state.range(0));
   if (!prepare_device(state, device)) return;
@@ -28,7 +21,7 @@ void BM_DropoutForward_cuseq(benchmark::State& state) {
   // x read; mask and y written.
   report_rates(state, 12.0 * static_cast<double>(state.range(1)));
 }
-BENCHMARK(BM_DropoutForward_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_DropoutForward_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_RegularizationPenalty_cuseq(benchmark::State& state) {
   const Device device = device_of(state.range(0));
@@ -41,7 +34,7 @@ void BM_RegularizationPenalty_cuseq(benchmark::State& state) {
   }
   report_rates(state, 4.0 * static_cast<double>(state.range(1)));
 }
-BENCHMARK(BM_RegularizationPenalty_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_RegularizationPenalty_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_RegularizationGrad_cuseq(benchmark::State& state) {
   const Device device = device_of(state.range(0));
@@ -55,12 +48,12 @@ void BM_RegularizationGrad_cuseq(benchmark::State& state) {
   // w and grad read, grad written.
   report_rates(state, 12.0 * static_cast<double>(state.range(1)));
 }
-BENCHMARK(BM_RegularizationGrad_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_RegularizationGrad_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_Dropout_roofline(benchmark::State& state) {
   run_copy_roofline(state, device_of(state.range(0)), state.range(1));
 }
-BENCHMARK(BM_Dropout_roofline)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_Dropout_roofline)->Apply(element_counts)->UseRealTime();
 
 }  // namespace
 }  // namespace cuseq::bench

@@ -4,11 +4,7 @@
 // the same shapes; the FLOP/s ratio is the speedup mixed precision buys,
 // net of the operand casts.
 #include "bench_support.h"
-
-#if defined(CUSEQ_BENCH_WITH_CUDA)
-#include <cublas_v2.h>
-#include <cuda_runtime.h>
-#endif
+#include "gemm_reference.h"
 
 namespace cuseq::bench {
 namespace {
@@ -23,10 +19,6 @@ void precision_shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"m", "n", "k"});
 }
 
-double gemm_flops(benchmark::State& state) {
-  return 2.0 * static_cast<double>(state.range(0) * state.range(1) * state.range(2));
-}
-
 void run_cuseq_gemm(benchmark::State& state, GemmPrecision precision) {
   const Device device = Device::cuda(0);
   if (!prepare_device(state, device)) return;
@@ -39,7 +31,7 @@ void run_cuseq_gemm(benchmark::State& state, GemmPrecision precision) {
     ops::gemm(a, false, b, false, c);
     finish(device);
   }
-  report_rates(state, 4.0 * static_cast<double>(m * k + k * n + m * n), gemm_flops(state));
+  report_rates(state, gemm_bytes(m, n, k), gemm_flops(m, n, k));
 }
 
 void BM_GemmBf16_cuseq(benchmark::State& state) { run_cuseq_gemm(state, GemmPrecision::bfloat16); }
@@ -56,19 +48,7 @@ void BM_GemmFp32_reference(benchmark::State& state) {
   const std::int64_t m = state.range(0), n = state.range(1), k = state.range(2);
   const Tensor a = random_input({m, k}, device, 1), b = random_input({k, n}, device, 2);
   Tensor c = Tensor::empty({m, n}, DType::float32, device);
-  state.SetLabel("cublasSgemm");
-  cublasHandle_t handle = nullptr;
-  cublasCreate(&handle);
-  const float one = 1.0f, zero = 0.0f;
-  for (auto _ : state) {
-    // Row-major C = A B as column-major C^T = B^T A^T.
-    cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m),
-                static_cast<int>(k), &one, b.data<float>(), static_cast<int>(n), a.data<float>(),
-                static_cast<int>(k), &zero, c.data<float>(), static_cast<int>(n));
-    cudaDeviceSynchronize();
-  }
-  cublasDestroy(handle);
-  report_rates(state, 4.0 * static_cast<double>(m * k + k * n + m * n), gemm_flops(state));
+  run_cublas_sgemm(state, a, b, c);
 #endif
 }
 BENCHMARK(BM_GemmFp32_reference)->Apply(precision_shapes)->UseRealTime();

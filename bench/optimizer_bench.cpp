@@ -8,13 +8,6 @@
 namespace cuseq::bench {
 namespace {
 
-void sizes(benchmark::internal::Benchmark* b) {
-  for (const std::int64_t device : {0, 1}) {
-    for (const std::int64_t count : {1 << 16, 1 << 22}) b->Args({device, count});
-  }
-  b->ArgNames({"gpu", "n"});
-}
-
 // Runs `step` on one parameter of `count` elements; `bytes` per element moved.
 template <class Make>
 void run_optimizer(benchmark::State& state, Make make, double bytes_per_element) {
@@ -35,18 +28,18 @@ void run_optimizer(benchmark::State& state, Make make, double bytes_per_element)
 void BM_AdamStep_cuseq(benchmark::State& state) {
   run_optimizer(state, [] { return std::make_unique<Adam>(); }, 28.0);
 }
-BENCHMARK(BM_AdamStep_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_AdamStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_RmspropStep_cuseq(benchmark::State& state) {
   // w, g, rms read; w, rms written.
   run_optimizer(state, [] { return std::make_unique<RMSprop>(); }, 20.0);
 }
-BENCHMARK(BM_RmspropStep_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_RmspropStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_SgdMomentumStep_cuseq(benchmark::State& state) {
   run_optimizer(state, [] { return std::make_unique<SGD>(0.01, 0.9); }, 20.0);
 }
-BENCHMARK(BM_SgdMomentumStep_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_SgdMomentumStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_AdamStepClipnorm_cuseq(benchmark::State& state) {
   // The norm pass reads g once more.
@@ -56,12 +49,12 @@ void BM_AdamStepClipnorm_cuseq(benchmark::State& state) {
     return adam;
   }, 32.0);
 }
-BENCHMARK(BM_AdamStepClipnorm_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_AdamStepClipnorm_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_CopyRoofline(benchmark::State& state) {
   run_copy_roofline(state, device_of(state.range(0)), state.range(1));
 }
-BENCHMARK(BM_CopyRoofline)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_CopyRoofline)->Apply(element_counts)->UseRealTime();
 
 }  // namespace
 }  // namespace cuseq::bench

@@ -16,13 +16,6 @@
 namespace cuseq::bench {
 namespace {
 
-void sizes(benchmark::internal::Benchmark* b) {
-  for (const std::int64_t device : {0, 1}) {
-    for (const std::int64_t count : {1 << 16, 1 << 22}) b->Args({device, count});
-  }
-  b->ArgNames({"gpu", "n"});
-}
-
 // One float read and one written per element.
 double pointwise_bytes(std::int64_t count) { return 8.0 * static_cast<double>(count); }
 
@@ -37,7 +30,7 @@ void BM_Tanh_cuseq(benchmark::State& state) {
   }
   report_rates(state, pointwise_bytes(state.range(1)));
 }
-BENCHMARK(BM_Tanh_cuseq)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_Tanh_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_Tanh_reference(benchmark::State& state) {
   const Device device = device_of(state.range(0));
@@ -88,7 +81,7 @@ void BM_Tanh_reference(benchmark::State& state) {
   }
   report_rates(state, pointwise_bytes(count));
 }
-BENCHMARK(BM_Tanh_reference)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_Tanh_reference)->Apply(element_counts)->UseRealTime();
 
 // The roofline: copying the same bytes (memcpy / cudaMemcpy device to device).
 void BM_Tanh_roofline(benchmark::State& state) {
@@ -103,7 +96,7 @@ void BM_Tanh_roofline(benchmark::State& state) {
   }
   report_rates(state, pointwise_bytes(state.range(1)));
 }
-BENCHMARK(BM_Tanh_roofline)->Apply(sizes)->UseRealTime();
+BENCHMARK(BM_Tanh_roofline)->Apply(element_counts)->UseRealTime();
 
 }  // namespace
 }  // namespace cuseq::bench
