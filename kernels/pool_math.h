@@ -10,6 +10,17 @@
 
 namespace cuseq::detail {
 
+// Coordinates of element `index` of a channels-last [batch, steps, channels] tensor.
+struct SequenceElement {
+  std::int64_t batch, step, channel;
+};
+
+CUSEQ_HOST_DEVICE SequenceElement sequence_element(std::int64_t index, std::int64_t steps,
+                                                   std::int64_t channels) {
+  const std::int64_t row = index / channels;
+  return SequenceElement{row / steps, row % steps, index % channels};
+}
+
 // Output element o = (b, t, c): the first maximum of the window and its input step.
 template <class T>
 struct MaxPoolBody {
@@ -19,8 +30,7 @@ struct MaxPoolBody {
   T* y;
   std::int32_t* argmax;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t o) const {
-    const std::int64_t c = o % channels, row = o / channels;
-    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
+    const auto [b, t, c] = sequence_element(o, g.out_steps, channels);
     std::int64_t best = -1;
     T best_value = T(0);
     for (std::int64_t k = 0; k < g.window; ++k) {
@@ -46,8 +56,7 @@ struct MaxPoolGradBody {
   std::int64_t channels;
   T* dx;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t index) const {
-    const std::int64_t c = index % channels, row = index / channels;
-    const std::int64_t b = row / g.steps, i = row % g.steps;
+    const auto [b, i, c] = sequence_element(index, g.steps, channels);
     T sum = T(0);
     for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
       const std::int64_t o = (b * g.out_steps + t) * channels + c;
@@ -72,8 +81,7 @@ struct AveragePoolBody {
   std::int64_t channels;
   T* y;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t o) const {
-    const std::int64_t c = o % channels, row = o / channels;
-    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
+    const auto [b, t, c] = sequence_element(o, g.out_steps, channels);
     T sum = T(0);
     for (std::int64_t k = 0; k < g.window; ++k) {
       const std::int64_t i = g.input_step(t, k);
@@ -90,8 +98,7 @@ struct AveragePoolGradBody {
   std::int64_t channels;
   T* dx;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t index) const {
-    const std::int64_t c = index % channels, row = index / channels;
-    const std::int64_t b = row / g.steps, i = row % g.steps;
+    const auto [b, i, c] = sequence_element(index, g.steps, channels);
     T sum = T(0);
     for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
       sum += dy[(b * g.out_steps + t) * channels + c] / T(real_steps_in_window(g, t));
