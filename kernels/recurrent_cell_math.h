@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "cuseq/host_device.h"
 #include "cuseq/ops.h"
@@ -62,18 +63,26 @@ CUSEQ_HOST_DEVICE T gate_input(const StepForward<T>& s, const T* x_row, const T*
          (s.recurrent_bias ? s.recurrent_bias[k] : T(0));
 }
 
+// A cell known when compiling: the CPU walk passes one as the `cell` argument
+// of forward_step_at / backward_step_at, so the branches on the cell fold away
+// and its loop over units vectorizes; the CUDA walk passes the runtime value.
+template <RecurrentCell kCell>
+using CellConstant = std::integral_constant<RecurrentCell, kCell>;
+
 // The activations are template arguments (see pointwise_math.h): no branch on
-// them in the kernels.
-template <Activation kActivation, Activation kRecurrent, class T>
-CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t index) {
-  const std::int64_t sample = index / s.units, unit = index % s.units, H = s.units;
-  const std::int64_t width = gate_count(s.cell) * H;
+// them in the kernels. `cell` is s.cell, as a RecurrentCell or a CellConstant;
+// `real` is step_is_real() of the sample, found once per sample by the walk.
+template <Activation kActivation, Activation kRecurrent, class T, class Cell>
+CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t sample,
+                                       std::int64_t unit, Cell cell, bool real) {
+  const std::int64_t H = s.units, index = sample * H + unit;
+  const std::int64_t width = gate_count(cell) * H;
   const T* x_row = s.input_projection + (sample * s.steps + s.time) * width;
   const T* h_row = s.recurrent_projection + sample * width;
-  T* saved = s.saved + sample * saved_count(s.cell) * H + unit;
+  T* saved = s.saved + sample * saved_count(cell) * H + unit;
   const T h_prev = s.h_prev[index];
   T h, c = T(0);
-  if (s.cell == RecurrentCell::lstm) {
+  if (cell == RecurrentCell::lstm) {
     const T i = activate<kRecurrent>(gate_input(s, x_row, h_row, 0, unit));
     const T f = activate<kRecurrent>(gate_input(s, x_row, h_row, 1, unit));
     const T g = activate<kActivation>(gate_input(s, x_row, h_row, 2, unit));
@@ -81,7 +90,7 @@ CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t ind
     c = f * s.c_prev[index] + i * g;
     h = o * activate<kActivation>(c);
     saved[0] = i, saved[H] = f, saved[2 * H] = g, saved[3 * H] = o;
-  } else if (s.cell == RecurrentCell::gru) {
+  } else if (cell == RecurrentCell::gru) {
     const T z = activate<kRecurrent>(gate_input(s, x_row, h_row, 0, unit));
     const T r = activate<kRecurrent>(gate_input(s, x_row, h_row, 1, unit));
     // reset_after: r scales the recurrent part, recurrent bias included.
@@ -96,13 +105,12 @@ CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t ind
     saved[0] = h;
   }
   // A padded step keeps the state and outputs zeros.
-  const bool real = step_is_real(s.step_mask, sample, s.steps, s.time);
   if (!real) {
     h = h_prev;
-    if (s.cell == RecurrentCell::lstm) c = s.c_prev[index];
+    if (cell == RecurrentCell::lstm) c = s.c_prev[index];
   }
   s.h[index] = h;
-  if (s.cell == RecurrentCell::lstm) s.c[index] = c;
+  if (cell == RecurrentCell::lstm) s.c[index] = c;
   if (s.recurrent_mask) s.h_masked[index] = h * s.recurrent_mask[index];
   if (s.sequence) s.sequence[(sample * s.steps + s.step) * H + unit] = real ? h : T(0);
 }
@@ -127,13 +135,13 @@ struct StepBackward {
   T* d_gates_recurrent;  // [batch, G*units]: d(h R)
 };
 
-template <Activation kActivation, Activation kRecurrent, class T>
-CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t index) {
-  const std::int64_t sample = index / s.units, unit = index % s.units, H = s.units;
-  const int gates = gate_count(s.cell);
+template <Activation kActivation, Activation kRecurrent, class T, class Cell>
+CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t sample,
+                                        std::int64_t unit, Cell cell, bool real) {
+  const std::int64_t H = s.units, index = sample * H + unit;
+  const int gates = gate_count(cell);
   T* dx = s.d_gates_input + (sample * s.steps + s.time) * gates * H + unit;
   T* dh_gates = s.d_gates_recurrent + sample * gates * H + unit;
-  const bool real = step_is_real(s.step_mask, sample, s.steps, s.time);
 
   T dh = s.d_carry[index];
   if (s.d_recurrent)
@@ -144,8 +152,8 @@ CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t i
     s.d_carry[index] = dh;
     return;
   }
-  const T* saved = s.saved + sample * saved_count(s.cell) * H + unit;
-  if (s.cell == RecurrentCell::lstm) {
+  const T* saved = s.saved + sample * saved_count(cell) * H + unit;
+  if (cell == RecurrentCell::lstm) {
     const T i = saved[0], fg = saved[H], g = saved[2 * H], o = saved[3 * H];
     const T squashed_c = activate<kActivation>(s.c[index]);
     const T dc =
@@ -157,7 +165,7 @@ CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t i
     for (int k = 0; k < 4; ++k) dh_gates[k * H] = dx[k * H];
     s.d_cell[index] = dc * fg;
     s.d_carry[index] = T(0);
-  } else if (s.cell == RecurrentCell::gru) {
+  } else if (cell == RecurrentCell::gru) {
     const T z = saved[0], r = saved[H], candidate = saved[2 * H], recurrent_h = saved[3 * H];
     const T d_candidate =
         dh * (T(1) - z) * activation_derivative_from_output<kActivation>(candidate);

@@ -1,6 +1,7 @@
 // One source for the recurrent pointwise kernels of both backends: body
-// functors over recurrent_cell_math.h walked by for_each_index(Where{}, ...).
-// recurrent.cu and recurrent_cpu.cpp include this after their walker and
+// functors over recurrent_cell_math.h walked by for_each_index(Where{}, ...)
+// and, for the steps, for_each_sample_unit(Where{}, cell, batch, units, body).
+// recurrent.cu and recurrent_cpu.cpp include this after their walkers and
 // instantiate it.
 #pragma once
 
@@ -12,19 +13,31 @@
 
 namespace cuseq::detail {
 
+// One (sample, unit) of one step; `cell` and `real` (is_real(sample)) as
+// for_each_sample_unit passes them.
 template <class T, Activation kActivation, Activation kRecurrent>
 struct ForwardStepBody {
   StepForward<T> step;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    forward_step_at<kActivation, kRecurrent>(step, i);
+  template <class Cell>
+  CUSEQ_HOST_DEVICE void operator()(Cell cell, std::int64_t sample, std::int64_t unit,
+                                    bool real) const {
+    forward_step_at<kActivation, kRecurrent>(step, sample, unit, cell, real);
+  }
+  CUSEQ_HOST_DEVICE bool is_real(std::int64_t sample) const {
+    return step_is_real(step.step_mask, sample, step.steps, step.time);
   }
 };
 
 template <class T, Activation kActivation, Activation kRecurrent>
 struct BackwardStepBody {
   StepBackward<T> step;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    backward_step_at<kActivation, kRecurrent>(step, i);
+  template <class Cell>
+  CUSEQ_HOST_DEVICE void operator()(Cell cell, std::int64_t sample, std::int64_t unit,
+                                    bool real) const {
+    backward_step_at<kActivation, kRecurrent>(step, sample, unit, cell, real);
+  }
+  CUSEQ_HOST_DEVICE bool is_real(std::int64_t sample) const {
+    return step_is_real(step.step_mask, sample, step.steps, step.time);
   }
 };
 
@@ -62,8 +75,8 @@ template <class Where>
 template <class T>
 void RecurrentKernels<Where>::forward_step(const StepForward<T>& step) {
   with_cell_activations(step.activation, step.recurrent_activation, [&](auto a, auto r) {
-    for_each_index(Where{}, step.batch * step.units,
-                   ForwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
+    for_each_sample_unit(Where{}, step.cell, step.batch, step.units,
+                         ForwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
   });
 }
 
@@ -71,8 +84,8 @@ template <class Where>
 template <class T>
 void RecurrentKernels<Where>::backward_step(const StepBackward<T>& step) {
   with_cell_activations(step.activation, step.recurrent_activation, [&](auto a, auto r) {
-    for_each_index(Where{}, step.batch * step.units,
-                   BackwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
+    for_each_sample_unit(Where{}, step.cell, step.batch, step.units,
+                         BackwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
   });
 }
 
