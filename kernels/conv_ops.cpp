@@ -101,9 +101,24 @@ void check_kernel_and_bias(const Tensor& kernel, const Tensor& bias, const Tenso
   if (bias.defined()) check_companion(bias, Shape{kernel.dim(2)}, x, op, "bias");
 }
 
-void check_pool_window(const Window1d& window, const std::string& op) {
+// A pooling op's sequence [batch, steps, channels], its window and the pooled
+// sequence [batch, out_steps, channels]; returns the kernels' geometry.
+detail::Geometry1d checked_pool_geometry(const Tensor& sequence, const std::string& sequence_what,
+                                         const Window1d& window, const Tensor& pooled,
+                                         const std::string& pooled_what, const std::string& op) {
+  const detail::Geometry1d g = checked_geometry(sequence, window, op, sequence_what);
   check(window.padding != Padding::causal && window.dilation == 1, op,
         "pooling takes valid or same padding and no dilation");
+  check_companion(pooled, output_shape(g, sequence.dim(2)), sequence, op, pooled_what);
+  return g;
+}
+
+// Max pooling's int32 winner indices, one per pooled element.
+void check_argmax(const Tensor& argmax, const Shape& pooled_shape, const Tensor& reference,
+                  const std::string& op) {
+  check_dtype(argmax, DType::int32, op, "argmax");
+  check_shape(argmax, pooled_shape, op, "argmax");
+  check_same_device(argmax, reference, op);
 }
 
 }  // namespace
@@ -156,12 +171,8 @@ void conv1d_backward_weights(const Tensor& x, const Tensor& dy, const Window1d& 
 
 void max_pool1d_forward(const Tensor& x, const Window1d& window, Tensor& y, Tensor& argmax) {
   const std::string op = "max_pool1d_forward";
-  const detail::Geometry1d g = checked_geometry(x, window, op, "x");
-  check_pool_window(window, op);
-  check_companion(y, output_shape(g, x.dim(2)), x, op, "y");
-  check_dtype(argmax, DType::int32, op, "argmax");
-  check_shape(argmax, y.shape(), op, "argmax");
-  check_same_device(argmax, x, op);
+  const detail::Geometry1d g = checked_pool_geometry(x, "x", window, y, "y", op);
+  check_argmax(argmax, y.shape(), x, op);
   on_backend(x.device(), op,
              [&](auto where) { PoolKernels<decltype(where)>::max_forward(x, g, y, argmax); });
 }
@@ -169,30 +180,22 @@ void max_pool1d_forward(const Tensor& x, const Window1d& window, Tensor& y, Tens
 void max_pool1d_backward(const Tensor& dy, const Tensor& argmax, const Window1d& window,
                          Tensor& dx) {
   const std::string op = "max_pool1d_backward";
-  const detail::Geometry1d g = checked_geometry(dx, window, op, "dx");
-  check_pool_window(window, op);
-  check_companion(dy, output_shape(g, dx.dim(2)), dx, op, "dy");
-  check_dtype(argmax, DType::int32, op, "argmax");
-  check_shape(argmax, dy.shape(), op, "argmax");
-  check_same_device(argmax, dx, op);
+  const detail::Geometry1d g = checked_pool_geometry(dx, "dx", window, dy, "dy", op);
+  check_argmax(argmax, dy.shape(), dx, op);
   on_backend(dx.device(), op,
              [&](auto where) { PoolKernels<decltype(where)>::max_backward(dy, argmax, g, dx); });
 }
 
 void average_pool1d_forward(const Tensor& x, const Window1d& window, Tensor& y) {
   const std::string op = "average_pool1d_forward";
-  const detail::Geometry1d g = checked_geometry(x, window, op, "x");
-  check_pool_window(window, op);
-  check_companion(y, output_shape(g, x.dim(2)), x, op, "y");
+  const detail::Geometry1d g = checked_pool_geometry(x, "x", window, y, "y", op);
   on_backend(x.device(), op,
              [&](auto where) { PoolKernels<decltype(where)>::average_forward(x, g, y); });
 }
 
 void average_pool1d_backward(const Tensor& dy, const Window1d& window, Tensor& dx) {
   const std::string op = "average_pool1d_backward";
-  const detail::Geometry1d g = checked_geometry(dx, window, op, "dx");
-  check_pool_window(window, op);
-  check_companion(dy, output_shape(g, dx.dim(2)), dx, op, "dy");
+  const detail::Geometry1d g = checked_pool_geometry(dx, "dx", window, dy, "dy", op);
   on_backend(dx.device(), op,
              [&](auto where) { PoolKernels<decltype(where)>::average_backward(dy, g, dx); });
 }

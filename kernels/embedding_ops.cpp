@@ -32,19 +32,26 @@ void check_ids(const Tensor& ids, const std::string& where) {
   check(ids.numel() < INT_MAX, where, "at most ", INT_MAX - 1, " ids per call, got ", ids.numel());
 }
 
-void check_table(const Tensor& table, const Tensor& ids, const std::string& where,
-                 const std::string& what) {
-  check(table.defined() && table.rank() == 2, where, "expected ", what,
-        " of shape [input_dim, output_dim], got ", table.defined() ? table.str() : "undefined");
-  check(table.dtype() == DType::float32 || table.dtype() == DType::float64, where, "expected ",
-        what, " of dtype float32 or float64, got ", table.str());
-  check_same_device(table, ids, where);
-}
-
 Shape rows_shape(const Tensor& ids, std::int64_t dim) {
   std::vector<std::int64_t> dims = ids.shape().dims();
   dims.push_back(dim);
   return Shape(dims);
+}
+
+// The lookup's operands: a table [input_dim, output_dim] that every id indexes,
+// and the rows [ids..., output_dim] that the lookup writes or its gradient reads.
+void check_lookup(const Tensor& ids, const Tensor& table, const std::string& table_what,
+                  const Tensor& rows, const std::string& rows_what, const std::string& where) {
+  check_ids(ids, where);
+  check(table.defined() && table.rank() == 2, where, "expected ", table_what,
+        " of shape [input_dim, output_dim], got ", table.defined() ? table.str() : "undefined");
+  check(table.dtype() == DType::float32 || table.dtype() == DType::float64, where, "expected ",
+        table_what, " of dtype float32 or float64, got ", table.str());
+  check_same_device(table, ids, where);
+  check_dtype(rows, table.dtype(), where, rows_what);
+  check_shape(rows, rows_shape(ids, table.dim(1)), where, rows_what);
+  check_same_device(rows, table, where);
+  check_ids_in_range(ids, table.dim(0), where);
 }
 
 }  // namespace
@@ -63,12 +70,7 @@ void check_ids_in_range(const Tensor& ids, std::int64_t input_dim, const std::st
 
 void embedding_lookup(const Tensor& ids, const Tensor& table, Tensor& out,
                       const std::string& where) {
-  check_ids(ids, where);
-  check_table(table, ids, where, "table");
-  check_dtype(out, table.dtype(), where, "out");
-  check_shape(out, rows_shape(ids, table.dim(1)), where, "out");
-  check_same_device(out, table, where);
-  check_ids_in_range(ids, table.dim(0), where);
+  check_lookup(ids, table, "table", out, "out", where);
   on_backend(out.device(), where, [&](auto where_tag) {
     EmbeddingKernels<decltype(where_tag)>::lookup(ids, table, out);
   });
@@ -76,12 +78,7 @@ void embedding_lookup(const Tensor& ids, const Tensor& table, Tensor& out,
 
 void embedding_grad(const Tensor& ids, const Tensor& grad_out, Tensor& grad_table,
                     const std::string& where) {
-  check_ids(ids, where);
-  check_table(grad_table, ids, where, "grad_table");
-  check_dtype(grad_out, grad_table.dtype(), where, "grad_out");
-  check_shape(grad_out, rows_shape(ids, grad_table.dim(1)), where, "grad_out");
-  check_same_device(grad_out, grad_table, where);
-  check_ids_in_range(ids, grad_table.dim(0), where);
+  check_lookup(ids, grad_table, "grad_table", grad_out, "grad_out", where);
   on_backend(grad_table.device(), where, [&](auto where_tag) {
     EmbeddingKernels<decltype(where_tag)>::accumulate_grad(ids, grad_out, grad_table);
   });
