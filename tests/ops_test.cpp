@@ -197,6 +197,29 @@ TYPED_TEST(OpsTyped, ReduceOverEveryAxisMatchesLoops) {
   }
 }
 
+// Wide enough for several column blocks, a partial last one and the threaded
+// path of the CPU column reduction.
+TYPED_TEST(OpsTyped, ReduceOverAMiddleAxisOfManyColumnsMatchesLoops) {
+  using T = TypeParam;
+  const std::int64_t outer = 3, extent = 40, inner = 700;
+  const Tensor x = random_tensor<T>({outer, extent, inner}, 17);
+  const auto xv = x.template to_vector<T>();
+  for (const Reduction reduction : {Reduction::sum, Reduction::mean, Reduction::max}) {
+    std::vector<double> expected;
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t c = 0; c < inner; ++c) {
+        double acc = reduction == Reduction::max ? -INFINITY : 0.0;
+        for (std::int64_t e = 0; e < extent; ++e) {
+          const double v = xv[(o * extent + e) * inner + c];
+          acc = reduction == Reduction::max ? std::max(acc, v) : acc + v;
+        }
+        expected.push_back(reduction == Reduction::mean ? acc / extent : acc);
+      }
+    expect_all_near(ops::reduce(reduction, x, 1).template to_vector<T>(), expected, 1e-5,
+                    "reduction " + std::to_string(static_cast<int>(reduction)));
+  }
+}
+
 TEST(Ops, ReduceAllGivesAScalar) {
   const Tensor x = Tensor::from_vector<double>({1, 2, 3, 4}, {2, 2});
   const Tensor total = ops::reduce_all(Reduction::mean, x);
