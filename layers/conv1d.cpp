@@ -3,6 +3,7 @@
 #include "cuseq/initializers.h"
 #include "layers/detail/channels_last.h"
 #include "layers/detail/layer_config_values.h"
+#include "layers/detail/output_activation.h"
 
 namespace cuseq {
 namespace {
@@ -96,7 +97,7 @@ Tensor Conv1D::forward(const Tensor& input, const ForwardContext&) {
   input_ = input;
   output_ = Tensor::empty(Shape{input.dim(0), window.output_steps(), filters_}, dtype(), device());
   ops::conv1d_forward(input, kernel_->value, use_bias_ ? bias_->value : Tensor(), window, output_);
-  if (activation_ != Activation::linear) ops::activation_forward(activation_, output_, output_);
+  detail::activate_in_place(activation_, output_);
   return output_;
 }
 
@@ -105,11 +106,8 @@ Tensor Conv1D::backward(const Tensor& grad_output) {
   check(grad_output.defined() && grad_output.shape() == output_.shape(), name(),
         "expected a gradient of the output's shape ", output_.shape().str(), ", got ",
         grad_output.defined() ? grad_output.str() : "undefined");
-  Tensor grad_pre_activation = grad_output;
-  if (activation_ != Activation::linear) {
-    grad_pre_activation = Tensor::empty(output_.shape(), dtype(), device());
-    ops::activation_backward(activation_, output_, grad_output, grad_pre_activation);
-  }
+  const Tensor grad_pre_activation =
+      detail::grad_before_activation(activation_, output_, grad_output);
   const Window1d window = window_for(input_.dim(1));
   if (trainable) {
     Tensor no_bias;

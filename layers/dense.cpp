@@ -2,6 +2,7 @@
 
 #include "cuseq/initializers.h"
 #include "layers/detail/layer_config_values.h"
+#include "layers/detail/output_activation.h"
 
 namespace cuseq {
 namespace {
@@ -76,8 +77,7 @@ Tensor Dense::forward(const Tensor& input, const ForwardContext&) {
   output_rows_ = Tensor::empty(Shape{input_rows_.dim(0), units_}, dtype(), device());
   ops::gemm(input_rows_, false, kernel_->value, false, output_rows_);
   if (use_bias_) ops::bias_add(output_rows_, bias_->value, output_rows_);
-  if (activation_ != Activation::linear)
-    ops::activation_forward(activation_, output_rows_, output_rows_);
+  detail::activate_in_place(activation_, output_rows_);
   input_shape_of_last_call_ = input.shape();
   return output_rows_.reshape(output_shape(input.shape()).dims());
 }
@@ -89,11 +89,8 @@ Tensor Dense::backward(const Tensor& grad_output) {
         name(), "expected a gradient of the output's shape, got ",
         grad_output.defined() ? grad_output.str() : "undefined");
   const Tensor grad_rows = grad_output.reshape({-1, units_});
-  Tensor grad_pre_activation = grad_rows;
-  if (activation_ != Activation::linear) {
-    grad_pre_activation = Tensor::empty(grad_rows.shape(), dtype(), device());
-    ops::activation_backward(activation_, output_rows_, grad_rows, grad_pre_activation);
-  }
+  const Tensor grad_pre_activation =
+      detail::grad_before_activation(activation_, output_rows_, grad_rows);
   if (trainable) {
     ops::gemm(input_rows_, true, grad_pre_activation, false, kernel_->grad, 1.0, 1.0);
     if (use_bias_) {
