@@ -1,6 +1,9 @@
 #include "fine_foods.h"
 
+#include <iostream>
 #include <vector>
+
+#include "example_training.h"
 
 namespace cuseq::examples {
 namespace {
@@ -32,6 +35,15 @@ ReviewSplits load_fine_food_reviews(const std::string& csv_path, int num_words,
   splits.test_x = pad_sequences(splits.tokenizer.texts_to_sequences(test.texts), maxlen);
   splits.train_y = labels_column(train);
   splits.test_y = labels_column(test);
+  return splits;
+}
+
+ReviewSplits load_fine_food_reviews(const Args& args, int num_words, std::int64_t maxlen) {
+  ReviewSplits splits = load_fine_food_reviews(args.text("data", "data/small_fine_foods.csv"),
+                                               num_words, args.integer("maxlen", maxlen));
+  keep_random_rows(splits.train_x, splits.train_y, args.integer("samples", 0));
+  std::cout << splits.train_x.dim(0) << " training and " << splits.test_x.dim(0)
+            << " test reviews\n";
   return splits;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cuseq/cuseq.h"
+#include "example_args.h"
 
 namespace cuseq::examples {
 
@@ -20,5 +21,11 @@ struct ReviewSplits {
 // score "great" is the positive class.
 ReviewSplits load_fine_food_reviews(const std::string& csv_path, int num_words,
                                     std::int64_t maxlen);
+
+// The same, as the example programs take it: --data (default
+// data/small_fine_foods.csv), --maxlen (default `maxlen`) and --samples N,
+// which keeps a fixed random N of the training reviews (0 = all). Prints the
+// split sizes.
+ReviewSplits load_fine_food_reviews(const Args& args, int num_words, std::int64_t maxlen);
 
 }  // namespace cuseq::examples

@@ -19,18 +19,17 @@ constexpr int kNumWords = 10000;
 constexpr double kMajorityAccuracy = 0.658;
 
 // Embedding(10000, 32) -> `recurrent` -> Dense(1, sigmoid).
-double run(const std::string& tag, std::unique_ptr<Layer> recurrent, const Tensor& train_x,
-           const Tensor& train_y, const examples::ReviewSplits& data,
-           const examples::RunSettings& s) {
-  const std::int64_t maxlen = train_x.dim(1);
+double run(const std::string& tag, std::unique_ptr<Layer> recurrent,
+           const examples::ReviewSplits& data, const examples::RunSettings& s) {
+  const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model(tag);
   model.emplace<Embedding>(kNumWords, 32, maxlen);
   model.add(std::move(recurrent));
   model.emplace<Dense>(1, "sigmoid");
   model.build({maxlen}, DType::float32, s.device);
   model.compile("rmsprop", "binary_crossentropy", {"accuracy"});
-  return examples::fit_and_report_accuracy(model, train_x, train_y, data.test_x, data.test_y, s,
-                                           tag, kMajorityAccuracy);
+  return examples::fit_and_report_accuracy(model, data.train_x, data.train_y, data.test_x,
+                                           data.test_y, s, tag, kMajorityAccuracy);
 }
 
 }  // namespace
@@ -44,11 +43,7 @@ int main(int argc, char** argv) try {
   const std::string variant = args.text("variant", "lstm");
   const examples::RunSettings settings = examples::run_settings(args, 5, "out/imdb_lstm");
   std::cout << "cuseq " << version() << " on " << settings.device.str() << "\n";
-  const examples::ReviewSplits data = examples::load_fine_food_reviews(
-      args.text("data", "data/small_fine_foods.csv"), kNumWords, args.integer("maxlen", 100));
-  Tensor train_x = data.train_x, train_y = data.train_y;
-  examples::keep_random_rows(train_x, train_y, args.integer("samples", 0));
-  std::cout << train_x.dim(0) << " training and " << data.test_x.dim(0) << " test reviews\n";
+  const examples::ReviewSplits data = examples::load_fine_food_reviews(args, kNumWords, 100);
 
   bool ran = false;
   auto wanted = [&](const std::string& name) {
@@ -56,11 +51,11 @@ int main(int argc, char** argv) try {
     ran = ran || yes;
     return yes;
   };
-  if (wanted("lstm")) run("lstm", std::make_unique<LSTM>(32), train_x, train_y, data, settings);
-  if (wanted("gru")) run("gru", std::make_unique<GRU>(32), train_x, train_y, data, settings);
+  if (wanted("lstm")) run("lstm", std::make_unique<LSTM>(32), data, settings);
+  if (wanted("gru")) run("gru", std::make_unique<GRU>(32), data, settings);
   if (wanted("bidirectional")) {
-    run("bidirectional_lstm", std::make_unique<Bidirectional>(std::make_unique<LSTM>(32)), train_x,
-        train_y, data, settings);
+    run("bidirectional_lstm", std::make_unique<Bidirectional>(std::make_unique<LSTM>(32)), data,
+        settings);
   }
   if (!ran) {
     std::cerr << "unknown --variant " << variant << "\n";

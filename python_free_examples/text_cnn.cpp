@@ -25,9 +25,9 @@ using examples::RunSettings;
 constexpr int kNumWords = 10000;
 constexpr double kReviewMajority = 0.658;
 
-double run_convnet(const examples::ReviewSplits& data, Tensor train_x, Tensor train_y,
-                   const RunSettings& s, std::int64_t embedding_dim) {
-  const std::int64_t maxlen = train_x.dim(1);
+double run_convnet(const examples::ReviewSplits& data, const RunSettings& s,
+                   std::int64_t embedding_dim) {
+  const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("text_convnet");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
   model.emplace<Conv1D>(32, 7, 1, "valid", 1, "relu");
@@ -37,13 +37,13 @@ double run_convnet(const examples::ReviewSplits& data, Tensor train_x, Tensor tr
   model.emplace<Dense>(1, "sigmoid");
   model.build({maxlen}, DType::float32, s.device);
   model.compile("rmsprop", "binary_crossentropy", {"accuracy"});
-  return examples::fit_and_report_accuracy(model, train_x, train_y, data.test_x, data.test_y, s,
-                                           "convnet", kReviewMajority);
+  return examples::fit_and_report_accuracy(model, data.train_x, data.train_y, data.test_x,
+                                           data.test_y, s, "convnet", kReviewMajority);
 }
 
-double run_cnn_gru(const examples::ReviewSplits& data, Tensor train_x, Tensor train_y,
-                   const RunSettings& s, std::int64_t embedding_dim) {
-  const std::int64_t maxlen = train_x.dim(1);
+double run_cnn_gru(const examples::ReviewSplits& data, const RunSettings& s,
+                   std::int64_t embedding_dim) {
+  const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("cnn_gru");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
   model.emplace<Conv1D>(32, 5, 1, "valid", 1, "relu");
@@ -56,8 +56,8 @@ double run_cnn_gru(const examples::ReviewSplits& data, Tensor train_x, Tensor tr
   model.emplace<Dense>(1, "sigmoid");
   model.build({maxlen}, DType::float32, s.device);
   model.compile("rmsprop", "binary_crossentropy", {"accuracy"});
-  return examples::fit_and_report_accuracy(model, train_x, train_y, data.test_x, data.test_y, s,
-                                           "cnn_gru", kReviewMajority);
+  return examples::fit_and_report_accuracy(model, data.train_x, data.train_y, data.test_x,
+                                           data.test_y, s, "cnn_gru", kReviewMajority);
 }
 
 // 80% of a fixed shuffle of the (subsampled) glosses train, the rest test;
@@ -120,13 +120,9 @@ int main(int argc, char** argv) try {
   const std::int64_t embedding_dim = args.integer("embedding-dim", 32);
   bool ran = false;
   if (variant == "convnet" || variant == "cnn_gru" || variant == "all") {
-    const examples::ReviewSplits data = examples::load_fine_food_reviews(
-        args.text("data", "data/small_fine_foods.csv"), kNumWords, args.integer("maxlen", 150));
-    Tensor train_x = data.train_x, train_y = data.train_y;
-    examples::keep_random_rows(train_x, train_y, args.integer("samples", 0));
-    std::cout << train_x.dim(0) << " training and " << data.test_x.dim(0) << " test reviews\n";
-    if (variant != "cnn_gru") run_convnet(data, train_x, train_y, settings, embedding_dim);
-    if (variant != "convnet") run_cnn_gru(data, train_x, train_y, settings, embedding_dim);
+    const examples::ReviewSplits data = examples::load_fine_food_reviews(args, kNumWords, 150);
+    if (variant != "cnn_gru") run_convnet(data, settings, embedding_dim);
+    if (variant != "convnet") run_cnn_gru(data, settings, embedding_dim);
     ran = true;
   }
   if (variant == "glosses" || variant == "all") {
