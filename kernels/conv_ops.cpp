@@ -101,6 +101,17 @@ void check_kernel_and_bias(const Tensor& kernel, const Tensor& bias, const Tenso
   if (bias.defined()) check_companion(bias, Shape{kernel.dim(2)}, x, op, "bias");
 }
 
+// The forward convolution's operands (the cuseq and the cuDNN kernels take the
+// same); returns the kernels' geometry.
+detail::Geometry1d checked_conv_forward(const Tensor& x, const Tensor& kernel, const Tensor& bias,
+                                        const Window1d& window, const Tensor& y,
+                                        const std::string& op) {
+  const detail::Geometry1d g = checked_geometry(x, window, op, "x");
+  check_kernel_and_bias(kernel, bias, x, window, op, "kernel");
+  check_companion(y, output_shape(g, kernel.dim(2)), x, op, "y");
+  return g;
+}
+
 // A pooling op's sequence [batch, steps, channels], its window and the pooled
 // sequence [batch, out_steps, channels]; returns the kernels' geometry.
 detail::Geometry1d checked_pool_geometry(const Tensor& sequence, const std::string& sequence_what,
@@ -126,9 +137,7 @@ void check_argmax(const Tensor& argmax, const Shape& pooled_shape, const Tensor&
 void conv1d_forward(const Tensor& x, const Tensor& kernel, const Tensor& bias,
                     const Window1d& window, Tensor& y) {
   const std::string op = "conv1d_forward";
-  const detail::Geometry1d g = checked_geometry(x, window, op, "x");
-  check_kernel_and_bias(kernel, bias, x, window, op, "kernel");
-  check_companion(y, output_shape(g, kernel.dim(2)), x, op, "y");
+  const detail::Geometry1d g = checked_conv_forward(x, kernel, bias, window, y, op);
   on_backend(x.device(), op,
              [&](auto where) { ConvKernels<decltype(where)>::forward(x, kernel, bias, g, y); });
 }
@@ -136,9 +145,7 @@ void conv1d_forward(const Tensor& x, const Tensor& kernel, const Tensor& bias,
 void conv1d_forward_cudnn(const Tensor& x, const Tensor& kernel, const Tensor& bias,
                           const Window1d& window, Tensor& y) {
   const std::string op = "conv1d_forward_cudnn";
-  const detail::Geometry1d g = checked_geometry(x, window, op, "x");
-  check_kernel_and_bias(kernel, bias, x, window, op, "kernel");
-  check_companion(y, output_shape(g, kernel.dim(2)), x, op, "y");
+  const detail::Geometry1d g = checked_conv_forward(x, kernel, bias, window, y, op);
   on_backend(x.device(), op, [&](auto where) {
     if constexpr (std::is_same_v<decltype(where), detail::Cpu>) {
       fail(op, "cuDNN runs on GPU tensors only, got x ", x.str());
