@@ -47,6 +47,30 @@ TYPED_TEST(OpsTyped, GemmMatchesReferenceForEveryTransposeCombination) {
   }
 }
 
+// Tall and wide shapes large enough for OpenBLAS' blocked kernels, with beta.
+TYPED_TEST(OpsTyped, LargeGemmMatchesReferenceForEveryTransposeCombination) {
+  using T = TypeParam;
+  struct Extents { std::int64_t m, n, k; };
+  for (const Extents e : {Extents{96, 80, 300}, Extents{8, 512, 600}}) {
+    for (const bool ta : {false, true}) {
+      for (const bool tb : {false, true}) {
+        const Tensor a = random_tensor<T>(ta ? Shape{e.k, e.m} : Shape{e.m, e.k}, 8);
+        const Tensor b = random_tensor<T>(tb ? Shape{e.n, e.k} : Shape{e.k, e.n}, 9);
+        Tensor c = random_tensor<T>({e.m, e.n}, 10);
+        const auto c0 = c.template to_vector<T>();
+        ops::gemm(a, ta, b, tb, c, 1.0, 0.5);
+        const auto av = a.template to_vector<T>(), bv = b.template to_vector<T>();
+        auto expected = reference_gemm({av.begin(), av.end()}, ta, {bv.begin(), bv.end()}, tb,
+                                       e.m, e.n, e.k);
+        for (std::size_t i = 0; i < expected.size(); ++i) expected[i] += 0.5 * c0[i];
+        expect_all_near(c.template to_vector<T>(), expected, 1e-4,
+                        "m " + std::to_string(e.m) + " ta " + std::to_string(ta) + " tb " +
+                            std::to_string(tb));
+      }
+    }
+  }
+}
+
 TYPED_TEST(OpsTyped, GemmAccumulatesWithAlphaAndBeta) {
   using T = TypeParam;
   const Tensor a = random_tensor<T>({2, 3}, 3), b = random_tensor<T>({3, 4}, 4);
