@@ -2,10 +2,9 @@
 // unrolled into a [out_steps, window * channels] matrix (im2col) so that
 // OpenBLAS does the arithmetic. Samples are visited in order, so the weight
 // gradients are summed in a fixed order (deterministic).
-#include <cblas.h>
-
 #include <vector>
 
+#include "kernels/blas_cpu.h"
 #include "kernels/conv_kernels.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/parallel_for_cpu.h"
@@ -13,20 +12,11 @@
 namespace cuseq::detail {
 namespace {
 
-// Row-major c = alpha * op(a) @ op(b) + beta * c on raw pointers.
-void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
-          const float* b, float beta, float* c) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a,
-              static_cast<blasint>(ta ? m : k), b, static_cast<blasint>(tb ? k : n), beta, c,
-              static_cast<blasint>(n));
-}
-void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const double* a,
-          const double* b, double beta, double* c) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), 1.0, a,
-              static_cast<blasint>(ta ? m : k), b, static_cast<blasint>(tb ? k : n), beta, c,
-              static_cast<blasint>(n));
+// Row-major c = op(a) @ op(b) + beta * c of packed matrices.
+template <class T>
+void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
+          const T* b, T beta, T* c) {
+  blas_gemm(ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, beta, c, n);
 }
 
 // col[t, k * channels + c] = x[input_step(t, k), c] of one sample, 0 in the padding.
