@@ -1,7 +1,8 @@
-// The backend-independent half of Communicator: bucketing, the single-process
-// backend, the launcher environment and choosing a backend.
+// The backend-independent half of Communicator: bucketing (GradientReducer),
+// the single-process backend, the launcher environment and choosing a backend.
 #include "cuseq/distributed.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -24,58 +25,19 @@ class SingleProcessCommunicator final : public Communicator {
   void barrier() override {}
 
  protected:
-  void all_reduce_mean_in_place(Tensor&) override {}
+  void start_all_reduce_mean_in_place(Tensor&) override {}
+  void finish_all_reduces() override {}
 };
 
-// Gathers small tensors of one device and dtype and reduces them as one buffer.
-class Bucket {
- public:
-  explicit Bucket(std::size_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
-
-  bool fits(const Tensor& tensor) const {
-    return members_.empty() || (tensor.device() == members_.front()->device() &&
-                                tensor.dtype() == members_.front()->dtype() &&
-                                bytes_ + tensor.nbytes() <= capacity_bytes_);
+void check_reducible(const std::vector<Tensor*>& tensors, const char* where) {
+  for (const Tensor* tensor : tensors) {
+    check(tensor != nullptr && tensor->defined(), where, "undefined tensor");
+    check(tensor->dtype() == DType::float32 || tensor->dtype() == DType::float64, where,
+          "expected float32 or float64 tensors, got ", tensor->str());
   }
-  void add(Tensor* tensor) {
-    members_.push_back(tensor);
-    bytes_ += tensor->nbytes();
-  }
+}
 
-  // Flattens the members into one buffer, reduces it with `reduce` and
-  // copies the means back; a lone member is reduced where it is.
-  template <class Reduce>
-  void reduce_and_clear(Reduce&& reduce) {
-    if (members_.size() == 1) {
-      Tensor flat = members_.front()->reshape({-1});
-      reduce(flat);
-    } else if (members_.size() > 1) {
-      const Tensor& first = *members_.front();
-      Tensor buffer =
-          Tensor::empty(Shape{static_cast<std::int64_t>(bytes_ / dtype_size(first.dtype()))},
-                        first.dtype(), first.device());
-      std::int64_t offset = 0;
-      for (Tensor* member : members_) {
-        buffer.slice(offset, offset + member->numel()).copy_from(member->reshape({-1}));
-        offset += member->numel();
-      }
-      reduce(buffer);
-      offset = 0;
-      for (Tensor* member : members_) {
-        member->copy_from(
-            buffer.slice(offset, offset + member->numel()).reshape(member->shape().dims()));
-        offset += member->numel();
-      }
-    }
-    members_.clear();
-    bytes_ = 0;
-  }
-
- private:
-  std::size_t capacity_bytes_;
-  std::vector<Tensor*> members_;
-  std::size_t bytes_ = 0;
-};
+Tensor flat(const Tensor& tensor) { return tensor.reshape({-1}); }
 
 int environment_int(const char* const* names, int fallback) {
   for (const char* const* name = names; *name != nullptr; ++name) {
@@ -92,28 +54,105 @@ void Communicator::set_bucket_bytes(std::size_t bytes) {
 }
 
 void Communicator::all_reduce_mean(const std::vector<Tensor*>& tensors) {
-  for (const Tensor* tensor : tensors) {
-    check(tensor != nullptr && tensor->defined(), kWhere, "undefined tensor");
-    check(tensor->dtype() == DType::float32 || tensor->dtype() == DType::float64, kWhere,
-          "expected float32 or float64 tensors, got ", tensor->str());
-  }
-  if (size() == 1) return;
-  auto reduce = [this](Tensor& buffer) { all_reduce_mean_in_place(buffer); };
+  check_reducible(tensors, kWhere);
+  GradientReducer reducer(*this, tensors);
+  reducer.wait_all();
+}
+
+GradientReducer::GradientReducer(Communicator& communicator, const std::vector<Tensor*>& tensors)
+    : communicator_(communicator) {
+  check_reducible(tensors, "GradientReducer");
+  if (communicator.size() == 1) return;
   // Tensors are taken in the order given on every process, so all processes
-  // form the same buckets and their collective calls match up.
-  Bucket bucket(bucket_bytes_);
+  // form the same buckets and their collective calls match up. Small tensors
+  // of one device and dtype share a bucket (few large messages instead of
+  // many small ones); one as large as a bucket is reduced alone, in place.
+  const std::size_t capacity = communicator.bucket_bytes();
+  auto fits = [&](const Bucket& bucket, const Tensor& tensor) {
+    const Tensor& first = *bucket.members.front();
+    return tensor.device() == first.device() && tensor.dtype() == first.dtype() &&
+           bucket.bytes + tensor.nbytes() <= capacity;
+  };
+  bool last_is_open = false;  // whether the last bucket still takes small tensors
   for (Tensor* tensor : tensors) {
     if (tensor->numel() == 0) continue;
-    if (!bucket.fits(*tensor)) bucket.reduce_and_clear(reduce);
-    if (tensor->nbytes() >= bucket_bytes_) {
-      Bucket alone(tensor->nbytes());
-      alone.add(tensor);
-      alone.reduce_and_clear(reduce);
-    } else {
-      bucket.add(tensor);
+    const bool alone = tensor->nbytes() >= capacity;
+    if (alone || !last_is_open || !fits(buckets_.back(), *tensor)) buckets_.emplace_back();
+    last_is_open = !alone;
+    Bucket& bucket = buckets_.back();
+    bucket.members.push_back(tensor);
+    bucket.bytes += tensor->nbytes();
+    ++bucket.not_ready;
+    bucket_of_.emplace_back(tensor, buckets_.size() - 1);
+  }
+}
+
+GradientReducer::~GradientReducer() {
+  if (next_bucket_ > 0 && !finished_) {
+    try {
+      communicator_.finish_all_reduces();
+    } catch (...) {  // already unwinding from another error, or shutting down
     }
   }
-  bucket.reduce_and_clear(reduce);
+}
+
+void GradientReducer::mark_ready(const std::vector<Tensor*>& tensors) {
+  for (const Tensor* tensor : tensors) {
+    if (communicator_.size() == 1 || tensor->numel() == 0) continue;
+    const auto entry = std::find_if(bucket_of_.begin(), bucket_of_.end(),
+                                    [&](const auto& e) { return e.first == tensor; });
+    check(entry != bucket_of_.end(), "GradientReducer::mark_ready",
+          "a tensor that was not given to this reducer: ", tensor->str());
+    Bucket& bucket = buckets_[entry->second];
+    check(entry->second >= next_bucket_ && bucket.not_ready > 0, "GradientReducer::mark_ready",
+          "tensor ", tensor->str(), " was marked ready twice");
+    --bucket.not_ready;
+  }
+  start_ready_buckets();
+}
+
+// Buckets start in their planned order on every process, whatever order the
+// tensors were marked in, so the collectives match up across processes.
+void GradientReducer::start_ready_buckets() {
+  while (next_bucket_ < buckets_.size() && buckets_[next_bucket_].not_ready == 0) {
+    start(buckets_[next_bucket_++]);
+  }
+}
+
+void GradientReducer::start(Bucket& bucket) {
+  if (bucket.members.size() == 1) {
+    bucket.buffer = flat(*bucket.members.front());
+  } else {
+    const Tensor& first = *bucket.members.front();
+    bucket.buffer =
+        Tensor::empty(Shape{static_cast<std::int64_t>(bucket.bytes / dtype_size(first.dtype()))},
+                      first.dtype(), first.device());
+    std::int64_t offset = 0;
+    for (const Tensor* member : bucket.members) {
+      bucket.buffer.slice(offset, offset + member->numel()).copy_from(flat(*member));
+      offset += member->numel();
+    }
+  }
+  communicator_.start_all_reduce_mean_in_place(bucket.buffer);
+}
+
+void GradientReducer::wait_all() {
+  check(!finished_, "GradientReducer::wait_all", "called twice");
+  for (Bucket& bucket : buckets_) bucket.not_ready = 0;
+  start_ready_buckets();
+  finished_ = true;
+  if (buckets_.empty()) return;
+  communicator_.finish_all_reduces();
+  for (Bucket& bucket : buckets_) {
+    if (bucket.members.size() == 1) continue;  // reduced where it lives
+    std::int64_t offset = 0;
+    for (Tensor* member : bucket.members) {
+      member->copy_from(
+          bucket.buffer.slice(offset, offset + member->numel()).reshape(member->shape().dims()));
+      offset += member->numel();
+    }
+    bucket.buffer = Tensor();
+  }
 }
 
 std::unique_ptr<Communicator> make_single_process_communicator() {

@@ -84,13 +84,20 @@ Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates&
   return dense_of(model_).forward(x, context);
 }
 
-void LanguageModel::backward(const Tensor& grad_logits) {
+void LanguageModel::backward(const Tensor& grad_logits,
+                             const std::function<void(Layer&)>& layer_done) {
+  auto done = [&](Layer& layer) {
+    if (layer_done) layer_done(layer);
+  };
   Tensor grad = dense_of(model_).backward(grad_logits);
+  done(dense_of(model_));
   const auto layers = lstms();
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
     grad = (*layer)->backward_with_state(grad).input;
+    done(**layer);
   }
   embedding_of(model_).backward(grad);
+  done(embedding_of(model_));
 }
 
 std::vector<std::int32_t> LanguageModel::sample(const std::vector<std::int32_t>& prime,

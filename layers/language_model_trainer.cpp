@@ -43,6 +43,14 @@ void clip_by_global_norm(const std::vector<Parameter*>& parameters, double clip)
   }
 }
 
+// The grads of a layer's parameters, none for a frozen layer (as Sequential::trainable_parameters).
+std::vector<Tensor*> trainable_gradients_of(Layer& layer) {
+  std::vector<Tensor*> grads;
+  if (!layer.trainable) return grads;
+  for (Parameter* parameter : layer.parameters()) grads.push_back(&parameter->grad);
+  return grads;
+}
+
 // Nats per token as bits per character (char and byte corpora) or perplexity (words).
 std::pair<std::string, double> quality(TokenUnit unit, double nats) {
   if (unit == TokenUnit::word) return {"perplexity", std::exp(nats)};
@@ -83,30 +91,37 @@ double LanguageModelTrainer::train_step() {
   Sequential& layers = model_.model();
   for (std::size_t i = 0; i < layers.size(); ++i) layers.layer(i).zero_grad();
 
+  // Gradients are averaged over the processes bucket by bucket while the
+  // backward pass goes on: a layer's grads are final once its backward returns.
+  std::vector<Tensor*> backward_order;
+  for (std::size_t i = layers.size(); i-- > 0;) {
+    const std::vector<Tensor*> grads = trainable_gradients_of(layers.layer(i));
+    backward_order.insert(backward_order.end(), grads.begin(), grads.end());
+  }
+  // The loss rides in the last bucket with the gradients: one reduction per bucket.
+  Tensor loss_value;
+  backward_order.push_back(&loss_value);
+
   double loss = 0.0;
   {
     const GemmPrecisionGuard precision(options_.gemm_precision);
     const Tensor logits = model_.forward(batch.inputs, true, states_);
     Tensor grad = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
     loss = compute_loss(kLoss, logits, batch.targets, grad);
-    model_.backward(grad);
+    loss_value = Tensor::from_vector(std::vector<float>{static_cast<float>(loss)}, Shape{1},
+                                     model_.device());
+    GradientReducer reducer(*communicator_, backward_order);
+    reducer.mark_ready({&loss_value});
+    model_.backward(grad, [&](Layer& layer) { reducer.mark_ready(trainable_gradients_of(layer)); });
+    reducer.wait_all();
   }
+  if (communicator_->size() > 1) loss = loss_value.item();
   // The carried states are values, not part of the next window's graph.
   for (auto& layer_states : states_) {
     for (Tensor& state : layer_states) state = state.clone();
   }
 
   const std::vector<Parameter*> parameters = layers.trainable_parameters();
-  if (communicator_->size() > 1) {
-    // The loss rides in the last bucket with the gradients: one reduction per bucket.
-    Tensor loss_value = Tensor::from_vector(std::vector<float>{static_cast<float>(loss)}, Shape{1},
-                                            model_.device());
-    std::vector<Tensor*> tensors;
-    for (Parameter* parameter : parameters) tensors.push_back(&parameter->grad);
-    tensors.push_back(&loss_value);
-    communicator_->all_reduce_mean(tensors);
-    loss = loss_value.item();
-  }
   if (options_.global_clipnorm > 0) clip_by_global_norm(parameters, options_.global_clipnorm);
   optimizer_->learning_rate =
       learning_rate_at(options_.schedule, options_.learning_rate, step_, total_steps());

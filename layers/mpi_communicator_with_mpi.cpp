@@ -1,10 +1,13 @@
-// The MPI communicator: MPI_Allreduce on host buffers. GPU tensors travel
-// through a host copy (the NCCL communicator avoids that where it is built).
+// The MPI communicator: MPI_Iallreduce on host buffers, so buckets reduce
+// while the backward pass goes on. GPU tensors travel through a host copy (the NCCL communicator
+// avoids that where it is built).
 #include <mpi.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <utility>
+#include <vector>
 
 #include "cuseq/distributed.h"
 #include "cuseq/error.h"
@@ -75,17 +78,30 @@ class MpiCommunicator final : public Communicator {
   void barrier() override { check_mpi(MPI_Barrier(comm_), "MPI_Barrier"); }
 
  protected:
-  void all_reduce_mean_in_place(Tensor& buffer) override {
-    on_host(buffer, [&](Tensor& host) {
-      const std::size_t element = dtype_size(host.dtype());
-      char* bytes = static_cast<char*>(host.raw_data());
-      for_each_piece(static_cast<std::size_t>(host.numel()), [&](std::size_t begin, int count) {
-        check_mpi(MPI_Allreduce(MPI_IN_PLACE, bytes + begin * element, count,
-                                mpi_type(host.dtype()), MPI_SUM, comm_),
-                  "MPI_Allreduce");
-      });
-      ops::axpby(1.0 / size_, host, 0.0, host, host);
+  void start_all_reduce_mean_in_place(Tensor& buffer) override {
+    InFlight reduction{buffer, buffer.device().is_cpu() ? buffer : buffer.to(Device::cpu()), {}};
+    Tensor& host = reduction.host;
+    const std::size_t element = dtype_size(host.dtype());
+    char* bytes = static_cast<char*>(host.raw_data());
+    for_each_piece(static_cast<std::size_t>(host.numel()), [&](std::size_t begin, int count) {
+      reduction.requests.emplace_back();
+      check_mpi(MPI_Iallreduce(MPI_IN_PLACE, bytes + begin * element, count, mpi_type(host.dtype()),
+                               MPI_SUM, comm_, &reduction.requests.back()),
+                "MPI_Iallreduce");
     });
+    in_flight_.push_back(std::move(reduction));
+  }
+
+  void finish_all_reduces() override {
+    std::vector<InFlight> done = std::move(in_flight_);
+    in_flight_.clear();
+    for (InFlight& reduction : done) {
+      check_mpi(MPI_Waitall(static_cast<int>(reduction.requests.size()), reduction.requests.data(),
+                            MPI_STATUSES_IGNORE),
+                "MPI_Waitall");
+      ops::axpby(1.0 / size_, reduction.host, 0.0, reduction.host, reduction.host);
+      if (!reduction.buffer.device().is_cpu()) reduction.buffer.copy_from(reduction.host);
+    }
   }
 
  private:
@@ -110,7 +126,15 @@ class MpiCommunicator final : public Communicator {
     }
   }
 
+  // A started reduction: `host` (== `buffer` for CPU tensors) is summed in place.
+  struct InFlight {
+    Tensor buffer;
+    Tensor host;
+    std::vector<MPI_Request> requests;
+  };
+
   MPI_Comm comm_ = MPI_COMM_NULL;
+  std::vector<InFlight> in_flight_;
   int rank_ = 0;
   int size_ = 1;
 };

@@ -1,6 +1,7 @@
 // The NCCL communicator: GPU tensors are averaged with ncclAllReduce (ncclAvg)
-// on the device's current stream, so the reduction is ordered after the
-// backward kernels that produced the gradients without a host sync. MPI starts
+// on a communication stream that first waits for the device's current stream,
+// so each reduction follows the backward kernels that produced its gradients
+// and runs beside the backward kernels queued after it, without a host sync. MPI starts
 // the processes and carries NCCL's unique id from rank 0 to the others; CPU
 // tensors go through MPI.
 #include <cuda_runtime.h>
@@ -22,7 +23,8 @@ void check_nccl(ncclResult_t result, const char* call) {
 
 class NcclCommunicator final : public Communicator {
  public:
-  explicit NcclCommunicator(Device device) : device_(device), mpi_(make_mpi_communicator()) {
+  explicit NcclCommunicator(Device device)
+      : device_(device), mpi_(make_mpi_communicator()), comm_stream_(device) {
     check(device.is_cuda(), "make_nccl_communicator", "expected a GPU device, got ", device.str());
     ncclUniqueId id{};
     if (mpi_->rank() == 0) check_nccl(ncclGetUniqueId(&id), "ncclGetUniqueId");
@@ -58,18 +60,24 @@ class NcclCommunicator final : public Communicator {
   }
 
  protected:
-  void all_reduce_mean_in_place(Tensor& buffer) override {
+  void start_all_reduce_mean_in_place(Tensor& buffer) override {
     if (!on_my_gpu(buffer)) {
-      std::vector<Tensor*> one{&buffer};
-      mpi_->all_reduce_mean(one);
+      mpi_->all_reduce_mean({&buffer});
       return;
     }
     CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
+    stream_wait(device_, comm_stream_.handle(), current_stream_handle(device_));
     check_nccl(ncclAllReduce(buffer.raw_data(), buffer.raw_data(),
                              static_cast<std::size_t>(buffer.numel()),
                              buffer.dtype() == DType::float64 ? ncclFloat64 : ncclFloat32, ncclAvg,
-                             comm_, stream()),
+                             comm_, static_cast<cudaStream_t>(comm_stream_.handle())),
                "ncclAllReduce");
+  }
+
+  // The compute stream waits for the reductions; the buffers (allocated on
+  // it) stay alive until then, so they are not reused under NCCL's feet.
+  void finish_all_reduces() override {
+    stream_wait(device_, current_stream_handle(device_), comm_stream_.handle());
   }
 
  private:
@@ -83,6 +91,7 @@ class NcclCommunicator final : public Communicator {
 
   Device device_;
   std::unique_ptr<Communicator> mpi_;
+  Stream comm_stream_;
   ncclComm_t comm_ = nullptr;
 };
 

@@ -86,6 +86,35 @@ TEST(LanguageModel, LearnsToPredictARepeatingPattern) {
   for (std::size_t i = 0; i < drawn.size(); ++i) EXPECT_EQ(drawn[i], static_cast<int>((5 + i) % 7));
 }
 
+TEST(LanguageModel, BackwardReportsEachLayerLastToFirstOnceItsGradientsAreFinal) {
+  LanguageModel model(tiny_config(7));
+  Sequential& layers = model.model();
+  for (std::size_t i = 0; i < layers.size(); ++i) layers.layer(i).zero_grad();
+  RecurrentStates states;
+  const Tensor ids =
+      Tensor::from_vector(std::vector<std::int32_t>{0, 1, 2, 3, 4, 5}, Shape{2, 3}, model.device());
+  const Tensor logits = model.forward(ids, true, states);
+  const Tensor grad_logits = testing::random_tensor<float>(logits.shape(), 3);
+  std::vector<std::string> order;
+  std::vector<std::vector<float>> grads_when_reported;
+  model.backward(grad_logits, [&](Layer& layer) {
+    order.push_back(layer.name());
+    for (Parameter* parameter : layer.parameters()) {
+      grads_when_reported.push_back(parameter->grad.to_vector<float>());
+    }
+  });
+  std::vector<std::string> expected_order;
+  std::vector<std::vector<float>> final_grads;
+  for (std::size_t i = layers.size(); i-- > 0;) {
+    expected_order.push_back(layers.layer(i).name());
+    for (Parameter* parameter : layers.layer(i).parameters()) {
+      final_grads.push_back(parameter->grad.to_vector<float>());
+    }
+  }
+  EXPECT_EQ(order, expected_order);
+  EXPECT_EQ(grads_when_reported, final_grads);
+}
+
 TEST(LanguageModel, ResumedTrainingMatchesUninterruptedTrainingBitForBit) {
   // Dropout on, SGD with momentum-free Adam slots, an epoch boundary inside each half.
   const TokenFile corpus = TokenFile::open(noise_corpus("resume.tok", 7, 4 * 6 * 5 + 4));

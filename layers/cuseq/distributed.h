@@ -2,16 +2,17 @@
 // and shares weights between the R processes of one job (started by mpirun).
 //
 // Backends: "single" (one process, every call a no-op), "mpi" (CPU tensors
-// with MPI_Allreduce; GPU tensors through a host copy) and "nccl" (GPU
-// tensors, ncclAllReduce on the current stream; MPI starts the processes and
-// shares NCCL's unique id). MPI and NCCL are optional at build time:
-// built_with_mpi() / built_with_nccl() tell, and asking for a backend that was
-// not built throws a cuseq::Error saying so.
+// with MPI_Iallreduce; GPU tensors through a host copy) and "nccl" (GPU
+// tensors, ncclAllReduce on a communication stream that waits for the current
+// one; MPI starts the processes and shares NCCL's unique id). MPI and NCCL are optional at build
+// time: built_with_mpi() / built_with_nccl() tell, and asking for a backend that was not built
+// throws a cuseq::Error saying so.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cuseq/device.h"
@@ -19,6 +20,8 @@
 #include "cuseq/tensor.h"
 
 namespace cuseq {
+
+class GradientReducer;
 
 class CUSEQ_API Communicator {
  public:
@@ -32,6 +35,7 @@ class CUSEQ_API Communicator {
   // bucket is reduced in one call (few large messages instead of many small
   // ones); a tensor as large as a bucket is reduced in place, without a copy.
   // Every process must pass tensors of the same shapes in the same order.
+  // (GradientReducer below does the same while a backward pass still runs.)
   void all_reduce_mean(const std::vector<Tensor*>& tensors);
   // Copies `tensor` from process `root` into every other process's `tensor`.
   virtual void broadcast(Tensor& tensor, int root) = 0;
@@ -41,12 +45,55 @@ class CUSEQ_API Communicator {
   void set_bucket_bytes(std::size_t bytes);
 
  protected:
-  // Sums `buffer` (contiguous, float32 or float64, one device) over all
-  // processes, in place, and divides by size().
-  virtual void all_reduce_mean_in_place(Tensor& buffer) = 0;
+  // Starts summing `buffer` (contiguous, float32 or float64, one device) over
+  // all processes, in place, and dividing by size(); calls start in the same
+  // order on every process. The caller keeps `buffer` alive and leaves it
+  // alone until finish_all_reduces() has returned; from then on the means are
+  // there (on a GPU: for work queued afterwards on the current stream).
+  virtual void start_all_reduce_mean_in_place(Tensor& buffer) = 0;
+  virtual void finish_all_reduces() = 0;
 
  private:
+  friend class GradientReducer;
   std::size_t bucket_bytes_ = std::size_t{25} << 20;  // PyTorch DDP's default bucket
+};
+
+// Averages gradients over the processes while the backward pass still runs
+// (PyTorch DDP's overlap). `tensors` are given in the order their values become
+// final (backward order: the last layer's parameters first), the same on every
+// process, and packed into buckets as all_reduce_mean packs them. Each bucket
+// starts reducing, in order, as soon as all its members are marked ready;
+// wait_all() starts the rest and returns once every tensor holds its mean.
+class CUSEQ_API GradientReducer {
+ public:
+  GradientReducer(Communicator& communicator, const std::vector<Tensor*>& tensors);
+  // Waits for what was started (collectives must not be left half done).
+  ~GradientReducer();
+  GradientReducer(const GradientReducer&) = delete;
+  GradientReducer& operator=(const GradientReducer&) = delete;
+
+  // These tensors are final: no more writes until wait_all() returns.
+  void mark_ready(const std::vector<Tensor*>& tensors);
+  void wait_all();
+  // Buckets whose reduction has started (for tests and progress reports).
+  std::size_t started_buckets() const { return next_bucket_; }
+  std::size_t bucket_count() const { return buckets_.size(); }
+
+ private:
+  struct Bucket {
+    std::vector<Tensor*> members;
+    std::size_t bytes = 0;
+    std::size_t not_ready = 0;
+    Tensor buffer;  // what is being reduced: the packed members, or a lone member itself
+  };
+  void start_ready_buckets();
+  void start(Bucket& bucket);
+
+  Communicator& communicator_;
+  std::vector<Bucket> buckets_;
+  std::vector<std::pair<const Tensor*, std::size_t>> bucket_of_;  // tensor -> bucket index
+  std::size_t next_bucket_ = 0;
+  bool finished_ = false;
 };
 
 // One process: rank 0 of 1.

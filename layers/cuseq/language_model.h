@@ -5,11 +5,13 @@
 // logits, trained with sparse categorical cross-entropy from logits. The
 // trainer reads B streams x T steps windows (BpttBatcher), carries every LSTM's
 // (h, c) from one window to the next (reset when an epoch starts), averages
-// gradients over the Communicator's processes, clips, schedules the learning
+// gradients over the Communicator's processes (overlapped with the backward
+// pass), clips, schedules the learning
 // rate, validates, logs and writes checkpoints (docs/language_models.md).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -55,8 +57,10 @@ class CUSEQ_API LanguageModel {
   // `states` holds the initial states (or is empty) and receives the final ones.
   Tensor forward(const Tensor& ids, bool training, RecurrentStates& states);
   // Adds dL/dw of the last forward into the parameters' grads (truncated BPTT:
-  // nothing flows into the initial states).
-  void backward(const Tensor& grad_logits);
+  // nothing flows into the initial states). `layer_done` is called with each
+  // layer, last to first, once its grads are final (the trainer starts
+  // averaging them over processes there, while earlier layers still run).
+  void backward(const Tensor& grad_logits, const std::function<void(Layer&)>& layer_done = nullptr);
 
   // Feeds `prime` (at least one id), then draws `length` ids, each from
   // softmax(logits / temperature); temperature 0 takes the most likely id.

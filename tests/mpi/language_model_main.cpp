@@ -1,7 +1,7 @@
 // Run by ctest as `mpirun -np 2 cuseq_mpi_lm_tests`: two processes training a
 // language model on halves of each global batch end with the weights one
 // process gets on the whole batch (to float tolerance: the gradient means are
-// summed in another order).
+// summed in another order), with the buckets reduced while backward runs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -53,6 +53,9 @@ std::vector<float> trained_weights(Communicator* communicator, const TokenFile& 
 TEST(MpiLanguageModel, TwoProcessesOnHalfBatchesMatchOneProcess) {
   const auto world = make_mpi_communicator();
   ASSERT_EQ(world->size(), 2) << "run with mpirun -np 2";
+  // Small buckets: several reductions overlap the backward pass, one layer's
+  // gradients are split across buckets, and large ones are reduced in place.
+  world->set_bucket_bytes(512);
   const std::string path = corpus_for_this_process();
   const TokenFile corpus = TokenFile::open(path);
   const std::vector<float> parallel = trained_weights(world.get(), corpus);
