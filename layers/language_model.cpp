@@ -66,6 +66,14 @@ std::vector<Recurrent*> LanguageModel::lstms() const {
   return result;
 }
 
+RecurrentStack* LanguageModel::stack() {
+  if (!model_.stack_recurrent_layers || config_.layers < 2) return nullptr;
+  if (!stack_ || stack_->chunk_steps() != model_.recurrent_chunk_steps) {
+    stack_ = std::make_unique<RecurrentStack>(lstms(), model_.recurrent_chunk_steps);
+  }
+  return stack_.get();
+}
+
 Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates& states) {
   check(ids.defined() && ids.rank() == 2 && ids.dtype() == DType::int32, kWhere,
         "expected int32 ids [batch, steps], got ", ids.defined() ? ids.str() : "undefined");
@@ -76,10 +84,16 @@ Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates&
   ForwardContext context;
   context.training = training;
   Tensor x = embedding_of(model_).forward(ids, context);
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    RecurrentResult result = layers[i]->forward_with_state(x, context, states[i]);
-    states[i] = std::move(result.states);
+  if (RecurrentStack* stacked = stack()) {
+    RecurrentStackResult result = stacked->forward(x, context, states);
+    states = std::move(result.states);
     x = result.output;
+  } else {
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      RecurrentResult result = layers[i]->forward_with_state(x, context, states[i]);
+      states[i] = std::move(result.states);
+      x = result.output;
+    }
   }
   return dense_of(model_).forward(x, context);
 }
@@ -92,8 +106,11 @@ void LanguageModel::backward(const Tensor& grad_logits,
   Tensor grad = dense_of(model_).backward(grad_logits);
   done(dense_of(model_));
   const auto layers = lstms();
+  RecurrentStack* stacked = stack();
+  // A stack's layers are all done when its backward returns.
+  if (stacked) grad = stacked->backward(grad).input;
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
-    grad = (*layer)->backward_with_state(grad).input;
+    if (!stacked) grad = (*layer)->backward_with_state(grad).input;
     done(**layer);
   }
   embedding_of(model_).backward(grad);

@@ -167,6 +167,7 @@ ops::RecurrentSpec Recurrent::spec() const {
         name(), "softmax is not a pointwise activation; use tanh, sigmoid, relu or linear");
   s.go_backwards = options_.go_backwards;
   s.return_sequences = options_.return_sequences;
+  s.algorithm = options_.algorithm;
   return s;
 }
 
@@ -219,21 +220,31 @@ void Recurrent::build_weights(const Shape& input_shape, Generator& generator) {
   }
 }
 
-RecurrentResult Recurrent::forward_with_state(const Tensor& input, const ForwardContext& context,
-                                              const std::vector<Tensor>& initial_states) {
-  check(input.defined() && input.rank() == 3, name(),
-        "expected an input of shape [batch, steps, features], got ",
-        input.defined() ? input.str() : "undefined");
-  detail::build_on_first_call(*this, input, input.dtype());
-  check(input.dim(2) == kernel_->value.dim(0), name(), "expected ", kernel_->value.dim(0),
-        " input features, got ", input.str());
-  check_dtype(input, dtype(), name());
-  check_same_device(input, kernel_->value, name());
-  const std::int64_t batch = input.dim(0);
+ops::RecurrentWeights Recurrent::weights() const {
+  check(built(), name(), "the layer is not built");
+  return {kernel_->value, recurrent_kernel_->value, bias_ ? bias_->value : Tensor()};
+}
+
+ops::RecurrentWeights Recurrent::gradient_targets() {
+  check(built(), name(), "the layer is not built");
+  // A frozen layer still returns dL/dinput; its weight gradients go to scratch.
+  auto target = [&](Parameter* p) {
+    if (!p) return Tensor();
+    return trainable ? p->grad : Tensor::zeros(p->grad.shape(), p->grad.dtype(), p->grad.device());
+  };
+  return {target(kernel_), target(recurrent_kernel_), target(bias_)};
+}
+
+ops::RecurrentInputs Recurrent::forward_inputs(const Shape& input_shape,
+                                               const ForwardContext& context,
+                                               const std::vector<Tensor>& initial_states) {
+  check(built(), name(), "the layer is not built");
+  check(input_shape.rank() == 3 && input_shape[2] == kernel_->value.dim(0), name(), "expected ",
+        kernel_->value.dim(0), " input features, got inputs of shape ", input_shape.str());
+  const std::int64_t batch = input_shape[0];
   const std::size_t state_count = cell_ == RecurrentCell::lstm ? 2 : 1;
 
   ops::RecurrentInputs in;
-  in.x = input;
   const std::vector<Tensor>& initial = !initial_states.empty()
                                            ? initial_states
                                            : (options_.stateful ? carried_states_ : initial_states);
@@ -245,26 +256,53 @@ RecurrentResult Recurrent::forward_with_state(const Tensor& input, const Forward
   }
   if (context.mask.defined()) in.step_mask = in_dtype(context.mask, dtype());
   if (context.training && options_.dropout > 0) {
-    in.input_mask =
-        dropout_mask(options_.dropout, batch, input.dim(2), dtype(), device(), dropout_generator_);
+    in.input_mask = dropout_mask(options_.dropout, batch, input_shape[2], dtype(), device(),
+                                 dropout_generator_);
   }
   if (context.training && options_.recurrent_dropout > 0) {
     in.recurrent_mask = dropout_mask(options_.recurrent_dropout, batch, units_, dtype(), device(),
                                      dropout_generator_);
   }
-  ops::RecurrentWeights weights{kernel_->value, recurrent_kernel_->value,
-                                bias_ ? bias_->value : Tensor()};
-  tape_ = ops::recurrent_forward(spec(), weights, in);
+  return in;
+}
 
+RecurrentResult Recurrent::keep_forward(std::vector<ops::RecurrentTape> chunks,
+                                        std::int64_t chunk_steps, Tensor output) {
+  check(!chunks.empty() && chunk_steps >= 1, name(), "expected the tape of at least one chunk");
   RecurrentResult result;
-  result.output = tape_.output;
-  result.states.push_back(tape_.final_h);
-  if (state_count == 2) result.states.push_back(tape_.final_c);
+  result.output = output;
+  result.states.push_back(chunks.back().final_h);
+  if (cell_ == RecurrentCell::lstm) result.states.push_back(chunks.back().final_c);
   if (options_.stateful) {
     carried_states_.clear();
     for (const Tensor& state : result.states) carried_states_.push_back(state.clone());
   }
+  tape_.chunk_steps = chunk_steps;
+  tape_.chunks.assign(1, std::move(chunks));
+  tape_.output = std::move(output);
   return result;
+}
+
+const std::vector<ops::RecurrentTape>& Recurrent::chunk_tapes() const {
+  static const std::vector<ops::RecurrentTape> none;
+  return tape_.chunks.empty() ? none : tape_.chunks[0];
+}
+
+RecurrentResult Recurrent::forward_with_state(const Tensor& input, const ForwardContext& context,
+                                              const std::vector<Tensor>& initial_states) {
+  check(input.defined() && input.rank() == 3, name(),
+        "expected an input of shape [batch, steps, features], got ",
+        input.defined() ? input.str() : "undefined");
+  detail::build_on_first_call(*this, input, input.dtype());
+  check_dtype(input, dtype(), name());
+  check_same_device(input, kernel_->value, name());
+  ops::RecurrentInputs in = forward_inputs(input.shape(), context, initial_states);
+  in.x = input;
+  ops::RecurrentTape tape = ops::recurrent_forward(spec(), weights(), in);
+  Tensor output = tape.output;
+  std::vector<ops::RecurrentTape> chunks;
+  chunks.push_back(std::move(tape));
+  return keep_forward(std::move(chunks), input.dim(1), std::move(output));
 }
 
 Tensor Recurrent::forward(const Tensor& input, const ForwardContext& context) {
@@ -273,23 +311,18 @@ Tensor Recurrent::forward(const Tensor& input, const ForwardContext& context) {
 
 RecurrentGradients Recurrent::backward_with_state(const Tensor& grad_output,
                                                   const std::vector<Tensor>& grad_states) {
-  check(tape_.states.defined(), name(), "backward called before forward");
+  check(!tape_.chunks.empty(), name(), "backward called before forward");
   check(grad_states.size() <= 2, name(), "expected at most 2 state gradients, got ",
         grad_states.size());
-  ops::RecurrentWeights weights{kernel_->value, recurrent_kernel_->value,
-                                bias_ ? bias_->value : Tensor()};
-  // A frozen layer still returns dL/dinput; its weight gradients go to scratch.
-  auto target = [&](Parameter* p) {
-    if (!p) return Tensor();
-    return trainable ? p->grad : Tensor::zeros(p->grad.shape(), p->grad.dtype(), p->grad.device());
-  };
-  ops::RecurrentWeights grads{target(kernel_), target(recurrent_kernel_), target(bias_)};
   const Tensor d_h = grad_states.size() > 0 ? grad_states[0] : Tensor();
   const Tensor d_c = grad_states.size() > 1 ? grad_states[1] : Tensor();
-  ops::RecurrentInputGradients g =
-      ops::recurrent_backward(spec(), weights, tape_, grad_output, d_h, d_c, grads);
-  RecurrentGradients result{g.d_x, {g.d_initial_h}};
-  if (g.d_initial_c.defined()) result.initial_states.push_back(g.d_initial_c);
+  // After a stacked forward the tape is this layer's chunks: their backward
+  // runs chunk after chunk (the wavefront is RecurrentStack::backward's).
+  std::vector<ops::RecurrentWeights> grads{gradient_targets()};
+  const ops::StackedRecurrentGradients g = ops::stacked_recurrent_backward(
+      {{spec(), weights()}}, tape_, grad_output, {d_h}, {d_c}, grads);
+  RecurrentGradients result{g.d_x, {g.d_initial_h[0]}};
+  if (g.d_initial_c[0].defined()) result.initial_states.push_back(g.d_initial_c[0]);
   return result;
 }
 

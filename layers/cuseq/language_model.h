@@ -24,6 +24,7 @@
 #include "cuseq/optimizers.h"
 #include "cuseq/precision.h"
 #include "cuseq/recurrent.h"
+#include "cuseq/recurrent_stack.h"
 #include "cuseq/sequential.h"
 #include "cuseq/token_file.h"
 
@@ -55,6 +56,8 @@ class CUSEQ_API LanguageModel {
 
   // ids: int32 [batch, steps] on the model's device -> logits [batch, steps, vocab].
   // `states` holds the initial states (or is empty) and receives the final ones.
+  // Two or more LSTMs run as one wavefront (RecurrentStack) as model()'s
+  // stack_recurrent_layers and recurrent_chunk_steps say.
   Tensor forward(const Tensor& ids, bool training, RecurrentStates& states);
   // Adds dL/dw of the last forward into the parameters' grads (truncated BPTT:
   // nothing flows into the initial states). `layer_done` is called with each
@@ -68,8 +71,12 @@ class CUSEQ_API LanguageModel {
                                    double temperature = 1.0, std::uint64_t seed = 1);
 
  private:
+  // The LSTMs as one stack, or null to run them one by one.
+  RecurrentStack* stack();
+
   LanguageModelConfig config_;
   Sequential model_;
+  std::unique_ptr<RecurrentStack> stack_;
 };
 
 // Keras' learning-rate schedules by name: "constant"; "exponential"

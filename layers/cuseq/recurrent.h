@@ -17,6 +17,7 @@
 #include "cuseq/layer.h"
 #include "cuseq/recurrent_ops.h"
 #include "cuseq/rng.h"
+#include "cuseq/stacked_recurrent_ops.h"
 
 namespace cuseq {
 
@@ -34,6 +35,9 @@ struct RecurrentOptions {
   Regularizer kernel_regularizer, recurrent_regularizer, bias_regularizer;
   bool unit_forget_bias = true;       // LSTM: forget-gate bias starts at 1
   std::optional<std::uint64_t> seed;  // of the dropout masks; else drawn at build
+  // How the time loop runs (recurrent_ops.h): an execution choice, so it is
+  // not part of config() or the model file.
+  RecurrentAlgorithm algorithm = RecurrentAlgorithm::automatic;
 };
 
 struct RecurrentResult {
@@ -78,11 +82,34 @@ class CUSEQ_API Recurrent : public Layer {
   std::int64_t units() const { return units_; }
   const RecurrentOptions& options() const { return options_; }
 
+  // The pieces of forward_with_state and backward_with_state that
+  // RecurrentStack (recurrent_stack.h) uses to run several layers as one
+  // wavefront. What the recurrent ops take:
+  ops::RecurrentSpec spec() const;
+  ops::RecurrentWeights weights() const;
+  // Everything recurrent_forward takes but x, for inputs of `input_shape`
+  // [batch, steps, features] (the layer built): the initial states as
+  // forward_with_state picks them, the step mask and this forward's dropout
+  // masks (drawn now).
+  ops::RecurrentInputs forward_inputs(const Shape& input_shape, const ForwardContext& context,
+                                      const std::vector<Tensor>& initial_states);
+  // Keeps a forward's tape for backward_with_state (chunk_steps steps a chunk,
+  // chunks in processing order) and, when stateful, its final states; returns
+  // `output` and the final states.
+  RecurrentResult keep_forward(std::vector<ops::RecurrentTape> chunks, std::int64_t chunk_steps,
+                               Tensor output);
+  // The last forward's tape, one layer of an ops::StackedRecurrentTape.
+  // (Empty before the first forward.)
+  const std::vector<ops::RecurrentTape>& chunk_tapes() const;
+  std::int64_t chunk_steps() const { return tape_.chunk_steps; }
+  // Where backward adds the weight gradients: the parameters' grads, or
+  // scratch when the layer is frozen.
+  ops::RecurrentWeights gradient_targets();
+
  protected:
   void build_weights(const Shape& input_shape, Generator& generator) override;
 
  private:
-  ops::RecurrentSpec spec() const;
   RecurrentCell cell_;
   std::int64_t units_;
   RecurrentOptions options_;
@@ -90,7 +117,7 @@ class CUSEQ_API Recurrent : public Layer {
   Parameter* kernel_ = nullptr;
   Parameter* recurrent_kernel_ = nullptr;
   Parameter* bias_ = nullptr;
-  ops::RecurrentTape tape_;
+  ops::StackedRecurrentTape tape_;  // of this layer alone
   std::vector<Tensor> carried_states_;  // stateful only
 };
 

@@ -89,6 +89,13 @@ class CUSEQ_API Sequential {
 
   // Set by callbacks to end fit() after the current epoch.
   bool stop_training = false;
+  // Runs of consecutive recurrent layers (each but the last with
+  // return_sequences, none but the first with go_backwards, no activity
+  // regularizer inside the run) execute as one wavefront (RecurrentStack) with
+  // chunks of recurrent_chunk_steps steps (0: automatic), unless
+  // stack_recurrent_layers is false. Results are the same either way.
+  bool stack_recurrent_layers = true;
+  std::int64_t recurrent_chunk_steps = 0;
 
   // Host copies of every layer's weights, in order.
   std::vector<std::vector<Tensor>> get_weights() const;

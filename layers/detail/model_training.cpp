@@ -56,16 +56,48 @@ Tensor ModelTraining::prepare_targets(const Tensor& y) const {
   return Tensor::from_vector<double>(values, host.shape());
 }
 
+const std::vector<ModelTraining::Run>& ModelTraining::runs() {
+  if (!runs_.empty()) return runs_;
+  const auto& layers = model_.layers_;
+  for (std::size_t begin = 0; begin < layers.size();) {
+    std::vector<Recurrent*> stack;
+    if (model_.stack_recurrent_layers) {
+      for (std::size_t i = begin; i < layers.size(); ++i) {
+        auto* recurrent = dynamic_cast<Recurrent*>(layers[i].get());
+        if (!recurrent || (!stack.empty() && (!RecurrentStack::can_follow(*stack.back(), *recurrent) ||
+                                             stack.back()->activity_regularizer.active()))) {
+          break;
+        }
+        stack.push_back(recurrent);
+      }
+    }
+    if (stack.size() >= 2) {
+      const std::size_t end = begin + stack.size();
+      runs_.push_back(
+          {begin, end, std::make_unique<RecurrentStack>(stack, model_.recurrent_chunk_steps)});
+      begin = end;
+    } else {
+      runs_.push_back({begin, begin + 1, nullptr});
+      ++begin;
+    }
+  }
+  return runs_;
+}
+
 Tensor ModelTraining::forward(const Tensor& x, bool training, double* activity_penalty) {
   ForwardContext context;
   context.training = training;
   Tensor current = x;
   outputs_.clear();
-  for (const auto& layer : model_.layers_) {
-    Tensor output = layer->forward(current, context);
-    context.mask = layer->output_mask(current, context.mask);
-    if (layer->activity_regularizer.active() && activity_penalty) {
-      *activity_penalty += ops::regularization_penalty(output, layer->activity_regularizer).item() /
+  for (const Run& run : runs()) {
+    Layer& last = *model_.layers_[run.end - 1];
+    // Inside a stack every layer has return_sequences, so the mask reaches
+    // the last one unchanged.
+    Tensor output =
+        run.stack ? run.stack->forward(current, context).output : last.forward(current, context);
+    context.mask = last.output_mask(current, context.mask);
+    if (last.activity_regularizer.active() && activity_penalty) {
+      *activity_penalty += ops::regularization_penalty(output, last.activity_regularizer).item() /
                            static_cast<double>(output.dim(0));
     }
     if (training) outputs_.push_back(output);
@@ -75,15 +107,17 @@ Tensor ModelTraining::forward(const Tensor& x, bool training, double* activity_p
 }
 
 void ModelTraining::backward(Tensor grad) {
-  for (std::size_t i = model_.layers_.size(); i-- > 0;) {
-    Layer& layer = *model_.layers_[i];
-    if (layer.activity_regularizer.active()) {
-      const Tensor& output = outputs_[i];
+  const std::vector<Run>& all = runs();
+  for (std::size_t r = all.size(); r-- > 0;) {
+    const Run& run = all[r];
+    Layer& last = *model_.layers_[run.end - 1];
+    if (last.activity_regularizer.active()) {
+      const Tensor& output = outputs_[r];
       const double batch = static_cast<double>(output.dim(0));
-      ops::add_regularization_grad(output, layer.activity_regularizer.l1 / batch,
-                                   layer.activity_regularizer.l2 / batch, grad);
+      ops::add_regularization_grad(output, last.activity_regularizer.l1 / batch,
+                                   last.activity_regularizer.l2 / batch, grad);
     }
-    grad = layer.backward(grad);
+    grad = run.stack ? run.stack->backward(grad).input : last.backward(grad);
   }
 }
 

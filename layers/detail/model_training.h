@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "cuseq/recurrent_stack.h"
 #include "cuseq/sequential.h"
 
 namespace cuseq {
@@ -39,8 +41,17 @@ class ModelTraining {
   EpochLogs evaluate(const Tensor& x_host, const Tensor& y_host, int batch_size);
 
  private:
+  // Layers [begin, end): one layer, or a run of recurrent layers as one stack.
+  struct Run {
+    std::size_t begin, end;
+    std::unique_ptr<RecurrentStack> stack;
+  };
+  // The model's layers cut into runs (Sequential::stack_recurrent_layers).
+  const std::vector<Run>& runs();
+
   Sequential& model_;
-  std::vector<Tensor> outputs_;  // of each layer in the last training forward
+  std::vector<Run> runs_;
+  std::vector<Tensor> outputs_;  // of each run's last layer in the last training forward
 };
 
 // Rows `indices` of a host tensor, gathered into a new tensor on `device`.
