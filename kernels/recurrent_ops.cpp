@@ -8,6 +8,7 @@
 #include "kernels/backend.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/recurrent_kernels.h"
+#include "kernels/recurrent_persistent_kernels.h"
 
 namespace cuseq {
 
@@ -30,6 +31,7 @@ namespace {
 
 using detail::on_backend;
 using detail::RecurrentKernels;
+using detail::RecurrentPersistentKernels;
 
 struct Extents {
   std::int64_t batch, steps, features, units, gates;
@@ -102,8 +104,11 @@ Tensor masked_by_sample(const Tensor& x, const Tensor& mask) {
   return out;
 }
 
-std::int64_t time_of(const RecurrentSpec& spec, std::int64_t step, std::int64_t steps) {
-  return spec.go_backwards ? steps - 1 - step : step;
+bool use_persistent(const RecurrentSpec& spec, const Extents& e, DType dtype, Device device,
+                    const std::string& op) {
+  return detail::use_persistent_algorithm(
+      spec.algorithm,
+      {spec.cell, spec.activation, spec.recurrent_activation, dtype, e.batch, e.units}, device, op);
 }
 
 }  // namespace
@@ -114,6 +119,7 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
   const Extents e = check_forward(spec, weights, in, op);
   const DType dtype = in.x.dtype();
   const Device device = in.x.device();
+  const bool persistent = use_persistent(spec, e, dtype, device, op);
   const bool lstm = spec.cell == RecurrentCell::lstm;
   const std::int64_t width = e.gates * e.units;
   const int saved_per_unit = detail::saved_count(spec.cell);
@@ -165,20 +171,19 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
       s.step_mask = data_or_null<T>(in.step_mask);
       s.recurrent_mask = data_or_null<T>(in.recurrent_mask);
       s.sequence = data_or_null<T>(tape.output);
-      const std::int64_t plane = e.batch * e.units;
+      const detail::ForwardBuffers<T> buffers{
+          tape.states.data<T>(),           data_or_null<T>(tape.cells),
+          tape.recurrent_inputs.data<T>(), tape.activations.data<T>(),
+          recurrent_projection.data<T>(),  spec.go_backwards};
+      if (persistent) {
+        RecurrentPersistentKernels<decltype(where)>::forward(s, buffers,
+                                                             weights.recurrent_kernel.data<T>());
+        return;
+      }
       for (std::int64_t step = 0; step < e.steps; ++step) {
         gemm(tape.recurrent_inputs[step], false, weights.recurrent_kernel, false,
              recurrent_projection);
-        s.step = step;
-        s.time = time_of(spec, step, e.steps);
-        s.h_prev = tape.states.data<T>() + step * plane;
-        s.h = tape.states.data<T>() + (step + 1) * plane;
-        if (lstm) {
-          s.c_prev = tape.cells.data<T>() + step * plane;
-          s.c = tape.cells.data<T>() + (step + 1) * plane;
-        }
-        s.h_masked = tape.recurrent_inputs.data<T>() + (step + 1) * plane;
-        s.saved = tape.activations.data<T>() + step * saved_per_unit * plane;
+        detail::set_forward_step(s, buffers, step);
         RecurrentKernels<decltype(where)>::forward_step(s);
       }
     });
@@ -202,7 +207,6 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
   const DType dtype = tape.states.dtype();
   const Device device = tape.states.device();
   const std::int64_t width = e.gates * e.units;
-  const int saved_per_unit = detail::saved_count(spec.cell);
   const Shape state_shape{e.batch, e.units};
   check_optional(d_output, tape.output.shape(), tape.states, op, "output gradient");
   check_optional(d_final_h, state_shape, tape.states, op, "state gradient h");
@@ -213,6 +217,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
   check(weights.bias.defined() == weight_grads.bias.defined(), op,
         "a bias gradient goes with a bias");
   check_optional(weight_grads.bias, weights.bias.shape(), tape.states, op, "bias gradient");
+  const bool persistent = use_persistent(spec, e, dtype, device, op);
 
   Tensor d_gates_input = Tensor::empty(Shape{e.batch * e.steps, width}, dtype, device);
   Tensor d_gates_recurrent = Tensor::empty(Shape{e.steps, e.batch, width}, dtype, device);
@@ -243,18 +248,16 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
       s.d_carry = result.d_initial_h.data<T>();
       s.d_cell = lstm ? result.d_initial_c.data<T>() : nullptr;
       s.d_gates_input = d_gates_input.data<T>();
-      const std::int64_t plane = e.batch * e.units;
+      const detail::BackwardBuffers<T> buffers{
+          tape.states.data<T>(), data_or_null<T>(tape.cells), tape.activations.data<T>(),
+          d_recurrent.data<T>(), d_gates_recurrent.data<T>(), spec.go_backwards};
+      if (persistent) {
+        RecurrentPersistentKernels<decltype(where)>::backward(s, buffers,
+                                                              weights.recurrent_kernel.data<T>());
+        return;
+      }
       for (std::int64_t step = e.steps - 1; step >= 0; --step) {
-        s.step = step;
-        s.time = time_of(spec, step, e.steps);
-        s.saved = tape.activations.data<T>() + step * saved_per_unit * plane;
-        s.h_prev = tape.states.data<T>() + step * plane;
-        if (lstm) {
-          s.c_prev = tape.cells.data<T>() + step * plane;
-          s.c = tape.cells.data<T>() + (step + 1) * plane;
-        }
-        s.d_recurrent = step == e.steps - 1 ? nullptr : d_recurrent.data<T>();
-        s.d_gates_recurrent = d_gates_recurrent.data<T>() + step * e.batch * width;
+        detail::set_backward_step(s, buffers, step);
         RecurrentKernels<decltype(where)>::backward_step(s);
         // d(this step's recurrent GEMM input) = d(h R) R^T.
         gemm(d_gates_recurrent[step], false, weights.recurrent_kernel, true, d_recurrent);

@@ -25,6 +25,16 @@ namespace cuseq {
 
 enum class RecurrentCell { simple_rnn, lstm, gru };
 
+// How the time loop runs (an execution choice, not a model property):
+// standard: per step one recurrent GEMM and one fused pointwise kernel.
+// persistent (GPU, batch <= 16): one cooperative kernel for all steps that
+//   keeps recurrent_kernel in shared memory; an Error naming the reason where
+//   it cannot run (the CPU, a larger batch, a recurrent_kernel too large).
+// automatic: standard for now; it picks persistent for batch <= 16 once a GPU
+//   run has measured the persistent kernel faster there (README, "Recurrent
+//   algorithms").
+enum class RecurrentAlgorithm { automatic, standard, persistent };
+
 CUSEQ_API std::string recurrent_cell_name(RecurrentCell cell);
 // Gates a cell projects onto: 1, 4 or 3 (the G of the weight shapes above).
 CUSEQ_API int recurrent_gate_count(RecurrentCell cell);
@@ -37,6 +47,7 @@ struct RecurrentSpec {
   Activation recurrent_activation = Activation::sigmoid;  // unused by SimpleRNN
   bool go_backwards = false;      // steps processed from last to first; outputs in that order
   bool return_sequences = false;  // output every step's h, else only the final h
+  RecurrentAlgorithm algorithm = RecurrentAlgorithm::automatic;
 };
 
 // Keras-layout weights (or their gradients); bias undefined for use_bias=False.
