@@ -4,7 +4,9 @@
 // same Keras weights (ops::CudnnRnn), plus ours with recurrent_dropout 0.25
 // (Keras and cuDNN have no fast path for it) to compare with ours without.
 // CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU) training
-// forward, batch-major data as ours.
+// forward, batch-major data as ours. GPU, batch <= 16: also our persistent
+// kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
+// compare with the standard loop and cuDNN of the same arguments.
 #include "bench_support.h"
 
 #if defined(CUSEQ_BENCH_WITH_DNNL)
@@ -23,16 +25,29 @@ RnnShape rnn_shape(const benchmark::State& state, RecurrentCell cell) {
   return RnnShape{cell, state.range(1), state.range(2), state.range(3)};
 }
 
-void rnn_shapes(benchmark::internal::Benchmark* b) {
+// The GPU grid, batches up to max_batch.
+void add_gpu_shapes(benchmark::internal::Benchmark* b, std::int64_t max_batch) {
   for (const std::int64_t steps : {50, 100}) {
     for (const std::int64_t hidden : {256, 512, 1024}) {
-      for (const std::int64_t batch : {1, 8, 32, 64, 128}) b->Args({1, batch, hidden, steps});
+      for (const std::int64_t batch : {1, 8, 32, 64, 128}) {
+        if (batch <= max_batch) b->Args({1, batch, hidden, steps});
+      }
     }
   }
+}
+
+void rnn_shapes(benchmark::internal::Benchmark* b) {
+  add_gpu_shapes(b, 128);
   // The CPU grid is smaller: it runs in minutes on two cores.
   for (const std::int64_t hidden : {128, 256}) {
     for (const std::int64_t batch : {8, 32}) b->Args({0, batch, hidden, 50});
   }
+  b->ArgNames({"gpu", "batch", "hidden", "steps"});
+}
+
+// The persistent kernels take batches up to 16.
+void persistent_shapes(benchmark::internal::Benchmark* b) {
+  add_gpu_shapes(b, 16);
   b->ArgNames({"gpu", "batch", "hidden", "steps"});
 }
 
@@ -69,19 +84,27 @@ struct RnnData {
   }
 };
 
-void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, double dropout = 0) {
+void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, double dropout = 0,
+               RecurrentAlgorithm algorithm = RecurrentAlgorithm::automatic) {
   const Device device = device_of(state.range(0));
   if (!prepare_device(state, device)) return;
   const RnnShape s = rnn_shape(state, cell);
   RnnData d(s, device);
+  d.spec.algorithm = algorithm;
+  if (algorithm == RecurrentAlgorithm::persistent) state.SetLabel("persistent kernel");
   if (dropout > 0) {
     d.inputs.recurrent_mask = Tensor::empty({s.batch, s.hidden}, DType::float32, device);
     ops::recurrent_dropout_mask(dropout, Generator(9).next_stream(), d.inputs.recurrent_mask);
   }
-  for (auto _ : state) {
-    const ops::RecurrentTape tape = ops::recurrent_forward(d.spec, d.weights, d.inputs);
-    if (training) ops::recurrent_backward(d.spec, d.weights, tape, d.d_output, {}, {}, d.grads);
-    finish(device);
+  try {
+    for (auto _ : state) {
+      const ops::RecurrentTape tape = ops::recurrent_forward(d.spec, d.weights, d.inputs);
+      if (training) ops::recurrent_backward(d.spec, d.weights, tape, d.d_output, {}, {}, d.grads);
+      finish(device);
+    }
+  } catch (const Error& error) {  // a shape the persistent kernels cannot take on this GPU
+    state.SkipWithError(error.what());
+    return;
   }
   report(state, s, training);
 }
@@ -207,6 +230,19 @@ void BM_LSTMTrainRecurrentDropout_cuseq(benchmark::State& state) {
 void BM_GRUTrainRecurrentDropout_cuseq(benchmark::State& state) {
   run_cuseq(state, RecurrentCell::gru, true, 0.25);
 }
+// Compare with BM_<Cell><Pass>_cuseq and _reference of the same arguments.
+void BM_LSTMForwardPersistent_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::lstm, false, 0, RecurrentAlgorithm::persistent);
+}
+void BM_LSTMTrainPersistent_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::lstm, true, 0, RecurrentAlgorithm::persistent);
+}
+void BM_GRUForwardPersistent_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::gru, false, 0, RecurrentAlgorithm::persistent);
+}
+void BM_GRUTrainPersistent_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::gru, true, 0, RecurrentAlgorithm::persistent);
+}
 
 BENCHMARK(BM_LSTMForward_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMForward_reference)->Apply(rnn_shapes)->UseRealTime();
@@ -218,6 +254,10 @@ BENCHMARK(BM_GRUTrain_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_GRUTrain_reference)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_GRUTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrainPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
+BENCHMARK(BM_GRUForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrainPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
 
 }  // namespace
 }  // namespace cuseq::bench
