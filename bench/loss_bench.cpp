@@ -11,6 +11,7 @@ void shapes(benchmark::internal::Benchmark* b) {
   for (const std::int64_t device : {0, 1}) {
     b->Args({device, 4096, 1});      // binary: one column per row
     b->Args({device, 4096, 1000});   // categorical: 1000 classes
+    b->Args({device, 2240, 10000});  // a word language model: 64 x 35 steps, 10k words
   }
   b->ArgNames({"gpu", "rows", "classes"});
 }

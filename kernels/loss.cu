@@ -1,9 +1,94 @@
-// CUDA loss kernels: loss_walk.h walked by a grid-stride kernel, one thread
-// per row (each thread reads its row in order; rows of different threads are
-// `columns` apart).
+// CUDA loss kernels: loss_walk.h walked by a grid-stride kernel with one warp
+// per row: the lanes read consecutive columns (coalesced) and combine their
+// partial sums by a butterfly of shuffles, so every lane ends with the same,
+// deterministic value.
 #include <cuda_runtime.h>
 
-#include "kernels/for_each_cuda.cuh"
+#include <algorithm>
+
+#include "core/detail/cuda_check.h"
+#include "kernels/backend.h"
+#include "kernels/cuda_launch.h"
+#include "kernels/loss_math.h"
+
+namespace cuseq::detail {
+
+constexpr int kWarp = 32;
+constexpr unsigned kAllLanes = 0xffffffffu;
+
+// The row walk of loss_math.h for one warp: lane l takes columns l, l + 32, ...
+// Every lane calls every member (the rows of a warp are the same), so the
+// shuffles see a converged warp. The xor butterfly adds the same two partials
+// in every lane (addition commutes), so all lanes agree bit for bit.
+struct WarpRow {
+  int lane;
+  template <class F>
+  __device__ auto sum(std::int64_t columns, const F& f) const {
+    decltype(f(0)) total = 0;
+    for (std::int64_t c = lane; c < columns; c += kWarp) total += f(c);
+    for (int offset = kWarp / 2; offset > 0; offset /= 2)
+      total += __shfl_xor_sync(kAllLanes, total, offset);
+    return total;
+  }
+  template <class F>
+  __device__ auto max(std::int64_t columns, const F& f) const {
+    // A lane without a column of its own starts from column 0: a real value.
+    auto largest = f(lane < columns ? lane : 0);
+    for (std::int64_t c = lane + kWarp; c < columns; c += kWarp) {
+      const auto value = f(c);
+      largest = value > largest ? value : largest;
+    }
+    for (int offset = kWarp / 2; offset > 0; offset /= 2) {
+      const auto other = __shfl_xor_sync(kAllLanes, largest, offset);
+      largest = other > largest ? other : largest;
+    }
+    return largest;
+  }
+  template <class F>
+  __device__ void each(std::int64_t columns, const F& f) const {
+    for (std::int64_t c = lane; c < columns; c += kWarp) f(c);
+  }
+  // The largest value, the lowest column among equals: the CPU's first maximum.
+  template <class T>
+  __device__ std::int64_t first_argmax(const T* x, std::int64_t columns) const {
+    long long best = lane < columns ? lane : 0;
+    T best_value = x[best];
+    for (std::int64_t c = lane + kWarp; c < columns; c += kWarp) {
+      if (x[c] > best_value) best_value = x[c], best = c;
+    }
+    for (int offset = kWarp / 2; offset > 0; offset /= 2) {
+      const T other_value = __shfl_xor_sync(kAllLanes, best_value, offset);
+      const long long other = __shfl_xor_sync(kAllLanes, best, offset);
+      if (other_value > best_value || (other_value == best_value && other < best)) {
+        best_value = other_value, best = other;
+      }
+    }
+    return best;
+  }
+  __device__ bool leads() const { return lane == 0; }
+};
+
+// 8 warps a block, each warp a row at a time, grid-stride over rows.
+template <class Body>
+__global__ void for_each_row_kernel(std::int64_t rows, Body body) {
+  const std::int64_t thread = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+  const std::int64_t warps = static_cast<std::int64_t>(gridDim.x) * blockDim.x / kWarp;
+  const WarpRow walk{static_cast<int>(threadIdx.x % kWarp)};
+  for (std::int64_t r = thread / kWarp; r < rows; r += warps) body(r, walk);
+}
+
+template <class Body>
+void for_each_row(Cuda, std::int64_t rows, std::int64_t, const Body& body) {
+  if (rows == 0) return;
+  constexpr int kThreads = 256, kRowsPerBlock = kThreads / kWarp;
+  const std::int64_t blocks =
+      std::min<std::int64_t>((rows + kRowsPerBlock - 1) / kRowsPerBlock, 65535 * 8);
+  for_each_row_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, launch_stream()>>>(rows, body);
+  CUSEQ_CUDA_CHECK_LAUNCH();
+}
+
+}  // namespace cuseq::detail
+
 #include "kernels/loss_walk.h"
 
 namespace cuseq::detail {

@@ -1,5 +1,50 @@
-// CPU twins of the loss kernels: loss_walk.h walked by OpenMP, one row per index.
+// CPU twins of the loss kernels: loss_walk.h with one thread walking each row
+// in order, rows shared out by OpenMP.
 #include "kernels/parallel_for_cpu.h"
+#include "kernels/loss_math.h"
+
+namespace cuseq::detail {
+
+// The row walk of loss_math.h for one thread: plain loops, column order.
+struct SequentialRow {
+  template <class F>
+  auto sum(std::int64_t columns, const F& f) const {
+    decltype(f(0)) total = 0;
+    for (std::int64_t c = 0; c < columns; ++c) total += f(c);
+    return total;
+  }
+  template <class F>
+  auto max(std::int64_t columns, const F& f) const {
+    auto largest = f(0);
+    for (std::int64_t c = 1; c < columns; ++c) {
+      const auto value = f(c);
+      largest = value > largest ? value : largest;
+    }
+    return largest;
+  }
+  template <class F>
+  void each(std::int64_t columns, const F& f) const {
+    for (std::int64_t c = 0; c < columns; ++c) f(c);
+  }
+  template <class T>
+  std::int64_t first_argmax(const T* x, std::int64_t columns) const {
+    std::int64_t best = 0;
+    for (std::int64_t c = 1; c < columns; ++c) best = x[c] > x[best] ? c : best;
+    return best;
+  }
+  bool leads() const { return true; }
+};
+
+// Threads share out rows once there is enough work in all (a few wide rows,
+// a language model's vocabulary, are worth splitting too).
+template <class Body>
+void for_each_row(Cpu, std::int64_t rows, std::int64_t columns, const Body& body) {
+#pragma omp parallel for schedule(static) if (rows * columns >= kParallelThreshold && rows > 1)
+  for (std::int64_t r = 0; r < rows; ++r) body(r, SequentialRow{});
+}
+
+}  // namespace cuseq::detail
+
 #include "kernels/loss_walk.h"
 
 namespace cuseq::detail {

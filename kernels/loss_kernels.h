@@ -1,6 +1,6 @@
 // The loss and metric kernel family, declared once for both backends and
 // defined once in loss_walk.h: LossKernels<Cpu> (loss_cpu.cpp, an OpenMP loop
-// over rows) and LossKernels<Cuda> (loss.cu, one thread per row). Arguments
+// over rows) and LossKernels<Cuda> (loss.cu, one warp per row). Arguments
 // arrive validated by loss_ops.cpp.
 #pragma once
 

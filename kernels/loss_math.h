@@ -40,186 +40,193 @@ CUSEQ_HOST_DEVICE T stable_sigmoid(T x) {
   return e / (T(1) + e);
 }
 
+// The row functions below never loop themselves: they ask a row walk `w` for
+// sums, maxima and per-column writes, so that one source serves a CPU thread
+// walking the row in order (SequentialRow, loss_cpu.cpp) and a GPU warp
+// splitting it across its lanes (WarpRow, loss.cu). A walk provides:
+//   w.sum(columns, f)    sum of f(c) over the row (the same value in every lane)
+//   w.max(columns, f)    maximum of f(c)
+//   w.each(columns, f)   calls f(c) once for every column
+//   w.first_argmax(x, columns)  the first column holding the row's maximum
+
 // Keras: -(y log(p + eps) + (1 - y) log(1 - p + eps)) with p clipped first.
-template <class T>
-CUSEQ_HOST_DEVICE T binary_crossentropy_row(const T* p, const T* y, std::int64_t columns, T* grad,
-                                            T scale) {
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T binary_crossentropy_row(const Walk& w, const T* p, const T* y,
+                                            std::int64_t columns, T* grad, T scale) {
   const T eps = T(kLossEpsilon);
-  T total = 0;
-  for (std::int64_t c = 0; c < columns; ++c) {
-    const T q = clip_probability(p[c]);
-    total -= y[c] * log(q + eps) + (T(1) - y[c]) * log(T(1) - q + eps);
-    if (grad) {
+  if (grad) {
+    w.each(columns, [&](std::int64_t c) {
+      const T q = clip_probability(p[c]);
       const T d = -(y[c] / (q + eps) - (T(1) - y[c]) / (T(1) - q + eps));
       grad[c] = scale * clip_passes(p[c]) * d / T(columns);
-    }
+    });
   }
+  const T total = w.sum(columns, [&](std::int64_t c) {
+    const T q = clip_probability(p[c]);
+    return -(y[c] * log(q + eps) + (T(1) - y[c]) * log(T(1) - q + eps));
+  });
   return total / T(columns);
 }
 
 // max(x, 0) - x y + log(1 + e^-|x|): never overflows; gradient sigmoid(x) - y.
-template <class T>
-CUSEQ_HOST_DEVICE T binary_crossentropy_logits_row(const T* x, const T* y, std::int64_t columns,
-                                                   T* grad, T scale) {
-  T total = 0;
-  for (std::int64_t c = 0; c < columns; ++c) {
-    total += (x[c] > T(0) ? x[c] : T(0)) - x[c] * y[c] + log1p(exp(-fabs(x[c])));
-    if (grad) grad[c] = scale * (stable_sigmoid(x[c]) - y[c]) / T(columns);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T binary_crossentropy_logits_row(const Walk& w, const T* x, const T* y,
+                                                   std::int64_t columns, T* grad, T scale) {
+  if (grad) {
+    w.each(columns, [&](std::int64_t c) {
+      grad[c] = scale * (stable_sigmoid(x[c]) - y[c]) / T(columns);
+    });
   }
+  const T total = w.sum(columns, [&](std::int64_t c) {
+    return (x[c] > T(0) ? x[c] : T(0)) - x[c] * y[c] + log1p(exp(-fabs(x[c])));
+  });
   return total / T(columns);
 }
 
 // Keras: q = p / sum(p), clipped, then -sum(y log q). The gradient goes back
 // through the normalisation: dq_j/dp_k = (delta_jk - q_j) / sum(p).
-template <class T>
-CUSEQ_HOST_DEVICE T categorical_crossentropy_row(const T* p, const T* y, std::int64_t columns,
-                                                 T* grad, T scale) {
-  T sum = 0;
-  for (std::int64_t c = 0; c < columns; ++c) sum += p[c];
-  T total = 0, weighted = 0;  // weighted = sum_j dL/dq_j * q_j
-  for (std::int64_t c = 0; c < columns; ++c) {
-    const T q = p[c] / sum;
-    total -= y[c] * log(clip_probability(q));
-    weighted -= clip_passes(q) * y[c];  // (-y / q) * q where the clip passes
-  }
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T categorical_crossentropy_row(const Walk& w, const T* p, const T* y,
+                                                 std::int64_t columns, T* grad, T scale) {
+  const T sum = w.sum(columns, [&](std::int64_t c) { return p[c]; });
+  const T total = w.sum(columns, [&](std::int64_t c) {
+    return -y[c] * log(clip_probability(p[c] / sum));
+  });
   if (grad) {
-    for (std::int64_t c = 0; c < columns; ++c) {
+    // sum_j dL/dq_j * q_j: (-y / q) * q where the clip passes.
+    const T weighted = w.sum(columns, [&](std::int64_t c) {
+      return -clip_passes(p[c] / sum) * y[c];
+    });
+    w.each(columns, [&](std::int64_t c) {
       const T q = p[c] / sum;
       const T dq = clip_passes(q) * -y[c] / clip_probability(q);
       grad[c] = scale * (dq - weighted) / sum;
-    }
+    });
   }
   return total;
 }
 
 // log(sum(e^x)) with the maximum taken out first.
-template <class T>
-CUSEQ_HOST_DEVICE T log_sum_exp(const T* x, std::int64_t columns) {
-  T largest = x[0];
-  for (std::int64_t c = 1; c < columns; ++c) largest = x[c] > largest ? x[c] : largest;
-  T total = 0;
-  for (std::int64_t c = 0; c < columns; ++c) total += exp(x[c] - largest);
-  return largest + log(total);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T log_sum_exp(const Walk& w, const T* x, std::int64_t columns) {
+  const T largest = w.max(columns, [&](std::int64_t c) { return x[c]; });
+  return largest + log(w.sum(columns, [&](std::int64_t c) { return exp(x[c] - largest); }));
 }
 
 // Softmax and cross-entropy fused: sum_j y_j (lse - x_j); gradient
 // sum(y) softmax(x) - y.
-template <class T>
-CUSEQ_HOST_DEVICE T categorical_crossentropy_logits_row(const T* x, const T* y,
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T categorical_crossentropy_logits_row(const Walk& w, const T* x, const T* y,
                                                         std::int64_t columns, T* grad, T scale) {
-  const T lse = log_sum_exp(x, columns);
-  T total = 0, y_sum = 0;
-  for (std::int64_t c = 0; c < columns; ++c) {
-    total += y[c] * (lse - x[c]);
-    y_sum += y[c];
-  }
+  const T lse = log_sum_exp(w, x, columns);
+  const T total = w.sum(columns, [&](std::int64_t c) { return y[c] * (lse - x[c]); });
   if (grad) {
-    for (std::int64_t c = 0; c < columns; ++c) grad[c] = scale * (y_sum * exp(x[c] - lse) - y[c]);
+    const T y_sum = w.sum(columns, [&](std::int64_t c) { return y[c]; });
+    w.each(columns,
+           [&](std::int64_t c) { grad[c] = scale * (y_sum * exp(x[c] - lse) - y[c]); });
   }
   return total;
 }
 
 // Keras feeds log(clip(p)) to a softmax cross-entropy:
 // -log r_t + log(sum r) with r = clip(p).
-template <class T>
-CUSEQ_HOST_DEVICE T sparse_categorical_crossentropy_row(const T* p, std::int32_t label,
-                                                        std::int64_t columns, T* grad, T scale) {
-  T sum = 0;
-  for (std::int64_t c = 0; c < columns; ++c) sum += clip_probability(p[c]);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T sparse_categorical_crossentropy_row(const Walk& w, const T* p,
+                                                        std::int32_t label, std::int64_t columns,
+                                                        T* grad, T scale) {
+  const T sum = w.sum(columns, [&](std::int64_t c) { return clip_probability(p[c]); });
   const T r_label = clip_probability(p[label]);
   if (grad) {
-    for (std::int64_t c = 0; c < columns; ++c) {
+    w.each(columns, [&](std::int64_t c) {
       const T d = T(1) / sum - (c == label ? T(1) / r_label : T(0));
       grad[c] = scale * clip_passes(p[c]) * d;
-    }
+    });
   }
   return log(sum) - log(r_label);
 }
 
-template <class T>
-CUSEQ_HOST_DEVICE T sparse_categorical_crossentropy_logits_row(const T* x, std::int32_t label,
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T sparse_categorical_crossentropy_logits_row(const Walk& w, const T* x,
+                                                               std::int32_t label,
                                                                std::int64_t columns, T* grad,
                                                                T scale) {
-  const T lse = log_sum_exp(x, columns);
+  const T lse = log_sum_exp(w, x, columns);
   if (grad) {
-    for (std::int64_t c = 0; c < columns; ++c) {
+    w.each(columns, [&](std::int64_t c) {
       grad[c] = scale * (exp(x[c] - lse) - (c == label ? T(1) : T(0)));
-    }
+    });
   }
   return lse - x[label];
 }
 
-template <class T>
-CUSEQ_HOST_DEVICE T mean_squared_error_row(const T* p, const T* y, std::int64_t columns, T* grad,
-                                           T scale) {
-  T total = 0;
-  for (std::int64_t c = 0; c < columns; ++c) {
-    const T d = p[c] - y[c];
-    total += d * d;
-    if (grad) grad[c] = scale * T(2) * d / T(columns);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T mean_squared_error_row(const Walk& w, const T* p, const T* y,
+                                           std::int64_t columns, T* grad, T scale) {
+  if (grad) {
+    w.each(columns, [&](std::int64_t c) { grad[c] = scale * T(2) * (p[c] - y[c]) / T(columns); });
   }
+  const T total = w.sum(columns, [&](std::int64_t c) {
+    const T d = p[c] - y[c];
+    return d * d;
+  });
   return total / T(columns);
 }
 
-template <class T>
-CUSEQ_HOST_DEVICE T mean_absolute_error_row(const T* p, const T* y, std::int64_t columns, T* grad,
-                                            T scale) {
-  T total = 0;
-  for (std::int64_t c = 0; c < columns; ++c) {
-    const T d = p[c] - y[c];
-    total += fabs(d);
-    // d|d|/dd = sign(d), 0 at d = 0 as in TensorFlow.
-    if (grad) grad[c] = scale * (d > T(0) ? T(1) : (d < T(0) ? T(-1) : T(0))) / T(columns);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T mean_absolute_error_row(const Walk& w, const T* p, const T* y,
+                                            std::int64_t columns, T* grad, T scale) {
+  if (grad) {
+    w.each(columns, [&](std::int64_t c) {
+      const T d = p[c] - y[c];
+      // d|d|/dd = sign(d), 0 at d = 0 as in TensorFlow.
+      grad[c] = scale * (d > T(0) ? T(1) : (d < T(0) ? T(-1) : T(0))) / T(columns);
+    });
   }
-  return total / T(columns);
+  return w.sum(columns, [&](std::int64_t c) { return fabs(p[c] - y[c]); }) / T(columns);
 }
 
-template <class T>
-CUSEQ_HOST_DEVICE std::int64_t first_argmax(const T* x, std::int64_t columns) {
-  std::int64_t best = 0;
-  for (std::int64_t c = 1; c < columns; ++c) best = x[c] > x[best] ? c : best;
-  return best;
-}
-
-template <class T>
-CUSEQ_HOST_DEVICE T binary_accuracy_row(const T* p, const T* y, std::int64_t columns) {
-  T matches = 0;
-  for (std::int64_t c = 0; c < columns; ++c) matches += ((p[c] > T(0.5) ? T(1) : T(0)) == y[c]) ? T(1) : T(0);
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T binary_accuracy_row(const Walk& w, const T* p, const T* y,
+                                        std::int64_t columns) {
+  const T matches = w.sum(columns, [&](std::int64_t c) {
+    return ((p[c] > T(0.5) ? T(1) : T(0)) == y[c]) ? T(1) : T(0);
+  });
   return matches / T(columns);
 }
 
 // One row's loss: the walkers call this with the row's pointers. `labels` is
 // used by the sparse loss, `y` by the others; `grad` may be null.
-template <class T>
-CUSEQ_HOST_DEVICE T loss_row(LossKind kind, bool from_logits, const T* p, const T* y,
-                             std::int32_t label, std::int64_t columns, T* grad, T scale) {
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T loss_row(const Walk& w, LossKind kind, bool from_logits, const T* p,
+                             const T* y, std::int32_t label, std::int64_t columns, T* grad,
+                             T scale) {
   switch (kind) {
     case LossKind::binary_crossentropy:
-      return from_logits ? binary_crossentropy_logits_row(p, y, columns, grad, scale)
-                         : binary_crossentropy_row(p, y, columns, grad, scale);
+      return from_logits ? binary_crossentropy_logits_row(w, p, y, columns, grad, scale)
+                         : binary_crossentropy_row(w, p, y, columns, grad, scale);
     case LossKind::categorical_crossentropy:
-      return from_logits ? categorical_crossentropy_logits_row(p, y, columns, grad, scale)
-                         : categorical_crossentropy_row(p, y, columns, grad, scale);
+      return from_logits ? categorical_crossentropy_logits_row(w, p, y, columns, grad, scale)
+                         : categorical_crossentropy_row(w, p, y, columns, grad, scale);
     case LossKind::sparse_categorical_crossentropy:
-      return from_logits ? sparse_categorical_crossentropy_logits_row(p, label, columns, grad, scale)
-                         : sparse_categorical_crossentropy_row(p, label, columns, grad, scale);
-    case LossKind::mean_squared_error: return mean_squared_error_row(p, y, columns, grad, scale);
-    case LossKind::mean_absolute_error: return mean_absolute_error_row(p, y, columns, grad, scale);
+      return from_logits ? sparse_categorical_crossentropy_logits_row(w, p, label, columns, grad, scale)
+                         : sparse_categorical_crossentropy_row(w, p, label, columns, grad, scale);
+    case LossKind::mean_squared_error: return mean_squared_error_row(w, p, y, columns, grad, scale);
+    case LossKind::mean_absolute_error: return mean_absolute_error_row(w, p, y, columns, grad, scale);
   }
   return T(0);
 }
 
-template <class T>
-CUSEQ_HOST_DEVICE T metric_row(MetricKind kind, const T* p, const T* y, std::int32_t label,
-                               std::int64_t columns) {
+template <class T, class Walk>
+CUSEQ_HOST_DEVICE T metric_row(const Walk& w, MetricKind kind, const T* p, const T* y,
+                               std::int32_t label, std::int64_t columns) {
   switch (kind) {
-    case MetricKind::binary_accuracy: return binary_accuracy_row(p, y, columns);
+    case MetricKind::binary_accuracy: return binary_accuracy_row(w, p, y, columns);
     case MetricKind::categorical_accuracy:
-      return first_argmax(p, columns) == first_argmax(y, columns) ? T(1) : T(0);
+      return w.first_argmax(p, columns) == w.first_argmax(y, columns) ? T(1) : T(0);
     case MetricKind::sparse_categorical_accuracy:
-      return first_argmax(p, columns) == label ? T(1) : T(0);
-    case MetricKind::mean_absolute_error: return mean_absolute_error_row<T>(p, y, columns, nullptr, T(0));
-    case MetricKind::mean_squared_error: return mean_squared_error_row<T>(p, y, columns, nullptr, T(0));
+      return w.first_argmax(p, columns) == label ? T(1) : T(0);
+    case MetricKind::mean_absolute_error: return mean_absolute_error_row<T>(w, p, y, columns, nullptr, T(0));
+    case MetricKind::mean_squared_error: return mean_squared_error_row<T>(w, p, y, columns, nullptr, T(0));
   }
   return T(0);
 }

@@ -1,8 +1,10 @@
 // One source for the loss kernels of both backends: a row body (math from
-// loss_math.h) handed to for_each_index(Where{}, rows, body). loss_cpu.cpp and
-// loss.cu include this after their walker and instantiate it. On the GPU one
-// thread walks one row: rows are independent and short (classes), and a fixed
-// order per row keeps the values deterministic.
+// loss_math.h) handed to for_each_row(Where{}, rows, columns, body), which
+// calls body(row, walk) with the backend's row walk: on the CPU a thread walks
+// a row in order (SequentialRow, loss_cpu.cpp), on the GPU a warp splits it
+// across its lanes (WarpRow, loss.cu), so a 50,000-word vocabulary is read
+// coalesced. Both reduce in a fixed order: the values are deterministic.
+// loss_cpu.cpp and loss.cu include this after their walker and instantiate it.
 #pragma once
 
 #include <cstdint>
@@ -40,9 +42,12 @@ struct LossRowBody {
   T* row_loss;
   T* grad;  // null: value only
   T scale;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t r) const {
-    row_loss[r] = loss_row(kind, from_logits, predictions + r * columns, targets.row(r, columns),
-                           targets.label(r), columns, grad ? grad + r * columns : nullptr, scale);
+  template <class Walk>
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t r, const Walk& w) const {
+    const T value = loss_row(w, kind, from_logits, predictions + r * columns,
+                             targets.row(r, columns), targets.label(r), columns,
+                             grad ? grad + r * columns : nullptr, scale);
+    if (w.leads()) row_loss[r] = value;
   }
 };
 
@@ -53,9 +58,11 @@ struct MetricRowBody {
   RowTargets<T> targets;
   std::int64_t columns;
   T* row_values;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t r) const {
-    row_values[r] = metric_row(kind, predictions + r * columns, targets.row(r, columns),
+  template <class Walk>
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t r, const Walk& w) const {
+    const T value = metric_row(w, kind, predictions + r * columns, targets.row(r, columns),
                                targets.label(r), columns);
+    if (w.leads()) row_values[r] = value;
   }
 };
 
@@ -65,8 +72,8 @@ void LossKernels<Where>::loss_rows(LossKind kind, bool from_logits, const Tensor
                                    const Tensor& grad, double grad_scale) {
   dispatch_floating(predictions.dtype(), "loss", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, row_loss.numel(),
-                   LossRowBody<T>{kind, from_logits, predictions.data<T>(), row_targets<T>(target),
+    for_each_row(Where{}, row_loss.numel(), columns,
+                 LossRowBody<T>{kind, from_logits, predictions.data<T>(), row_targets<T>(target),
                                   columns, row_loss.data<T>(),
                                   grad.defined() ? grad.data<T>() : nullptr, T(grad_scale)});
   });
@@ -78,8 +85,8 @@ void LossKernels<Where>::metric_rows(MetricKind kind, const Tensor& predictions,
                                      Tensor& row_values) {
   dispatch_floating(predictions.dtype(), "metric", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, row_values.numel(),
-                   MetricRowBody<T>{kind, predictions.data<T>(), row_targets<T>(target), columns,
+    for_each_row(Where{}, row_values.numel(), columns,
+                 MetricRowBody<T>{kind, predictions.data<T>(), row_targets<T>(target), columns,
                                     row_values.data<T>()});
   });
 }

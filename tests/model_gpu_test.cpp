@@ -53,6 +53,49 @@ TEST(ModelGpu, MetricsMatchCpu) {
   }
 }
 
+// A language model's rows: a warp walks each row in strides of 32 columns, so
+// a width that is not a multiple of 32 checks the lanes without a last column.
+TEST(ModelGpu, WideVocabularyLossesMatchCpu) {
+  CUSEQ_REQUIRE_GPU();
+  const std::int64_t rows = 70, vocabulary = 5003;
+  const Tensor logits = random_tensor<float>({rows, vocabulary}, 6, Device::cpu(), -6, 6);
+  const Tensor soft = random_tensor<float>({rows, vocabulary}, 7, Device::cpu(), 0, 1);
+  std::vector<std::int32_t> ids(rows);
+  for (std::int64_t i = 0; i < rows; ++i) ids[i] = static_cast<std::int32_t>((i * 977) % vocabulary);
+  const Tensor labels = Tensor::from_vector<std::int32_t>(ids, {rows});
+  for (const LossKind kind :
+       {LossKind::sparse_categorical_crossentropy, LossKind::categorical_crossentropy}) {
+    const Tensor& y = kind == LossKind::sparse_categorical_crossentropy ? labels : soft;
+    const Loss loss{kind, true};
+    Tensor grad_cpu = Tensor::zeros(logits.shape());
+    Tensor grad_gpu = Tensor::zeros(logits.shape(), DType::float32, kGpu);
+    const double cpu = compute_loss(loss, logits, y, grad_cpu);
+    const double gpu = compute_loss(loss, logits.to(kGpu), y.to(kGpu), grad_gpu);
+    // float32 sums of 5,003 terms in another order: relative 1e-5.
+    EXPECT_NEAR(gpu, cpu, 1e-5 * (1 + std::fabs(cpu))) << loss_name(kind);
+    expect_all_near(grad_gpu.to(Device::cpu()).to_vector<float>(), grad_cpu.to_vector<float>(),
+                    1e-6, loss_name(kind));
+  }
+}
+
+// Ties go to the first maximum on both backends, across lanes too: row r holds
+// its maximum at columns r and r + 40 (different lanes, one strided pass apart).
+TEST(ModelGpu, AccuracyTiesGoToTheFirstMaximumAsOnCpu) {
+  CUSEQ_REQUIRE_GPU();
+  const std::int64_t rows = 24, columns = 100;
+  std::vector<float> values(rows * columns, 0.0f);
+  std::vector<std::int32_t> labels(rows);
+  for (std::int64_t r = 0; r < rows; ++r) {
+    values[r * columns + r] = values[r * columns + r + 40] = 1.0f;
+    labels[r] = static_cast<std::int32_t>(r % 2 == 0 ? r : r + 40);  // half right, half wrong
+  }
+  const Tensor p = Tensor::from_vector(values, {rows, columns});
+  const Tensor y = Tensor::from_vector<std::int32_t>(labels, {rows});
+  const Metric metric = metric_from_name("sparse_categorical_accuracy", Loss{});
+  EXPECT_DOUBLE_EQ(compute_metric(metric, p, y), 0.5);
+  EXPECT_DOUBLE_EQ(compute_metric(metric, p.to(kGpu), y.to(kGpu)), 0.5);
+}
+
 TEST(ModelGpu, FusedOptimizerStepsMatchCpu) {
   CUSEQ_REQUIRE_GPU();
   const Tensor w = random_tensor<float>({1000, 37}, 6), g = random_tensor<float>({1000, 37}, 7, Device::cpu(), -3, 3);
