@@ -117,5 +117,17 @@ TEST(ModelGpu, FusedOptimizerStepsMatchCpu) {
   EXPECT_NEAR(norm_gpu.item(), norm_cpu.item(), 1e-6 * norm_cpu.item());
 }
 
+// A large weight's norm is summed by many blocks (the last one short) and
+// then by one: the same as the CPU's, and the same bits on every call.
+TEST(ModelGpu, ClipnormOfALargeGradientMatchesCpuAndRepeats) {
+  CUSEQ_REQUIRE_GPU();
+  const Tensor g = random_tensor<float>({1000003}, 8, Device::cpu(), -3, 3);
+  const Tensor on_gpu = g.to(kGpu);
+  const double cpu = ops::clipped_squared_norm(g, 2.0).item();
+  const double gpu = ops::clipped_squared_norm(on_gpu, 2.0).item();
+  EXPECT_NEAR(gpu, cpu, 1e-6 * cpu);  // double sums rounded once to float
+  EXPECT_EQ(ops::clipped_squared_norm(on_gpu, 2.0).item(), gpu);
+}
+
 }  // namespace
 }  // namespace cuseq
