@@ -1,6 +1,7 @@
 // cuseq-train-lm: trains a stacked-LSTM language model on a token file
 // (cuseq-tokenize), resumes from checkpoints, and samples text. Started by
 // mpirun it trains data-parallel (docs/language_models.md).
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -26,7 +27,8 @@ const char* const kUsage =
     "            --mixed-precision fp32|bf16|fp16 (GPU GEMMs; fp32 accumulation and weights)\n"
     "  state:    --checkpoint FILE --checkpoint-every N --resume (continue from FILE)\n"
     "  system:   --device cpu|cuda[:i] (default: GPU local_rank when present)\n"
-    "            --backend auto|single|mpi|nccl\n"
+    "            --backend auto|single|mpi|nccl --bucket-mb 25 (gradient all-reduce bucket;\n"
+    "            smaller buckets start reducing earlier in the backward pass)\n"
     "  sampling: --sample N (after training, or from --checkpoint with --epochs 0)\n"
     "            --temperature 1.0 --prime TEXT\n";
 
@@ -97,6 +99,10 @@ int run(const cuseq::examples::Args& args) {
                             : Device::cpu();
   std::unique_ptr<Communicator> communicator =
       make_communicator(args.text("backend", "auto"), device);
+  const double bucket_mb = args.real("bucket-mb", 25.0);
+  check(bucket_mb > 0, "cuseq-train-lm", "--bucket-mb must be positive, got ", bucket_mb);
+  communicator->set_bucket_bytes(
+      std::max<std::size_t>(1, static_cast<std::size_t>(bucket_mb * double(1 << 20))));
   const bool rank0 = communicator->rank() == 0;
 
   // Training and validation token files: explicit, or the corpus split once.
@@ -187,7 +193,7 @@ int main(int argc, char** argv) {
   try {
     return run(cuseq::examples::Args(argc, argv, kUsage));
   } catch (const std::exception& error) {
-    std::cerr << "cuseq-train-lm: " << error.what() << "\n";
+    std::cerr << "error: " << error.what() << "\n";
     return 1;
   }
 }
