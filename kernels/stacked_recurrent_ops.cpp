@@ -30,7 +30,8 @@ class Schedule {
         chunk_steps_(chunk_steps),
         chunks_((steps + chunk_steps - 1) / chunk_steps),
         layers_(layers),
-        streams_(streams),
+        // One chunk leaves nothing to overlap: no stream switches then.
+        streams_(chunks_ > 1 ? streams : std::vector<const Stream*>()),
         device_(device),
         caller_(current_stream_handle(device)) {
     // Every layer's stream starts after what the caller queued (inputs, weights).
@@ -64,7 +65,7 @@ class Schedule {
 
  private:
   std::int64_t steps_, chunk_steps_, chunks_, layers_;
-  const std::vector<const Stream*>& streams_;
+  std::vector<const Stream*> streams_;
   Device device_;
   void* caller_;
 };
