@@ -20,7 +20,7 @@ template <class Cell, bool kReal, class Body>
 
 template <RecurrentCell kCell, class Body>
 void for_each_unit_of_each_sample(std::int64_t batch, std::int64_t units, const Body& body) {
-#pragma omp parallel for schedule(static) if (batch * units >= kParallelThreshold)
+#pragma omp parallel for schedule(static) if (batch * units >= kCellParallelThreshold)
   for (std::int64_t sample = 0; sample < batch; ++sample) {
     // A private copy: the compiler then knows the stores do not move its pointers.
     const Body local = body;

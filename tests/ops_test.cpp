@@ -47,11 +47,14 @@ TYPED_TEST(OpsTyped, GemmMatchesReferenceForEveryTransposeCombination) {
   }
 }
 
-// Tall and wide shapes large enough for OpenBLAS' blocked kernels, with beta.
+// Tall and wide shapes large enough for OpenBLAS' blocked kernels and for
+// the CPU's split of C into one block per thread (by rows when tall, by
+// columns when wide; the last two with a ragged last block), with beta.
 TYPED_TEST(OpsTyped, LargeGemmMatchesReferenceForEveryTransposeCombination) {
   using T = TypeParam;
   struct Extents { std::int64_t m, n, k; };
-  for (const Extents e : {Extents{96, 80, 300}, Extents{8, 512, 600}}) {
+  for (const Extents e : {Extents{96, 80, 300}, Extents{8, 512, 600}, Extents{7, 1000, 300},
+                          Extents{1000, 9, 300}}) {
     for (const bool ta : {false, true}) {
       for (const bool tb : {false, true}) {
         const Tensor a = random_tensor<T>(ta ? Shape{e.k, e.m} : Shape{e.m, e.k}, 8);
