@@ -4,7 +4,9 @@
 // go_backwards, return_sequences, initial states and both dropouts.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "recurrent_reference.h"
