@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/detail/blas_handles.h"
 #include "core/detail/caching_allocator.h"
 #include "core/detail/cuda_check.h"
 #include "core/detail/runtime.h"
@@ -140,6 +141,7 @@ void* gpu_create_stream(Device device) {
 }
 
 void gpu_destroy_stream(Device, void* stream) noexcept {
+  release_cublas_workspace(static_cast<cudaStream_t>(stream));
   cudaStreamDestroy(static_cast<cudaStream_t>(stream));
 }
 

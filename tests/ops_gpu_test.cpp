@@ -146,5 +146,42 @@ TEST(StreamGpu, WorkOnAStreamIsOrderedAndSynchronizes) {
   expect_all_near(result.to(Device::cpu()).to_vector<float>(), ops::matmul(host, host).to_vector<float>(), 1e-4);
 }
 
+// Long-K GEMMs (cuBLAS may split K and keep partial sums in its workspace)
+// queued on two streams at once, many times: each stream must have its own
+// workspace, so every product still equals the same product computed alone.
+TEST(StreamGpu, GemmsOnConcurrentStreamsKeepTheirOwnWorkspace) {
+  CUSEQ_REQUIRE_GPU();
+  const Tensor a = random_tensor<float>({64, 65536}, 11).to(kGpu);
+  const Tensor b = random_tensor<float>({65536, 64}, 12).to(kGpu);
+  const Tensor c = random_tensor<float>({65536, 48}, 13).to(kGpu);
+  const std::vector<float> ab = ops::matmul(a, b).to(Device::cpu()).to_vector<float>();
+  const std::vector<float> ac = ops::matmul(a, c).to(Device::cpu()).to_vector<float>();
+  Stream first(kGpu), second(kGpu);
+  std::vector<Tensor> on_first, on_second;
+  void* const caller = current_stream_handle(kGpu);
+  stream_wait(kGpu, first.handle(), caller);
+  stream_wait(kGpu, second.handle(), caller);
+  for (int round = 0; round < 8; ++round) {
+    {
+      StreamGuard guard(first);
+      on_first.push_back(ops::matmul(a, b));
+    }
+    StreamGuard guard(second);
+    on_second.push_back(ops::matmul(a, c));
+  }
+  first.synchronize();
+  second.synchronize();
+  // The caller's stream may pick another cuBLAS algorithm (another workspace
+  // size): near its result; one stream's rounds run one algorithm: the same bits.
+  const std::vector<float> first_round = on_first[0].to(Device::cpu()).to_vector<float>();
+  const std::vector<float> second_round = on_second[0].to(Device::cpu()).to_vector<float>();
+  expect_all_near(first_round, ab, 1e-2, "a b on a second stream");
+  expect_all_near(second_round, ac, 1e-2, "a c on a second stream");
+  for (int round = 1; round < 8; ++round) {
+    EXPECT_EQ(on_first[round].to(Device::cpu()).to_vector<float>(), first_round) << round;
+    EXPECT_EQ(on_second[round].to(Device::cpu()).to_vector<float>(), second_round) << round;
+  }
+}
+
 }  // namespace
 }  // namespace cuseq
