@@ -50,8 +50,9 @@ run_logged compute_sanitizer 240 compute-sanitizer --tool memcheck --error-exitc
   --print-limit 50 build-gpu/tests/cuseq_gpu_tests
 
 # The recurrent grid first: it is what cuseq claims to be fast at.
-for name in bench_recurrent bench_stacked_recurrent bench_gemm bench_gemm_precision bench_conv \
-  bench_language_model bench_pointwise bench_embedding bench_dropout bench_loss bench_optimizer; do
+for name in bench_recurrent bench_stacked_recurrent bench_recurrent_mask bench_gemm \
+  bench_gemm_precision bench_conv bench_language_model bench_pointwise bench_embedding \
+  bench_dropout bench_loss bench_optimizer; do
   binary=build-gpu/bench/$name
   [ -x "$binary" ] || continue
   run_logged "$name" 180 "$binary" --benchmark_filter='gpu:1' --benchmark_min_time=0.05s \
