@@ -4,7 +4,8 @@
 Benchmarks are named BM_<Op>_<impl>/<args>, impl being `cuseq`, `reference`
 (oneDNN / cuBLAS / cuDNN / PyTorch, named in the label) or `roofline` (a copy of
 the same bytes). For each op and argument set this prints reference time /
-cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline.
+cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline; with
+--benchmark_repetitions, of the median repetition.
 Benchmarks of other frameworks timed outside the binary (bench/torch_keras_cpu.py,
 bench/lstm_torch_gpu.py: impls `torch` and `keras`) get a second table.
 """
@@ -24,13 +25,17 @@ def load(paths):
             data = json.load(handle)
         context = context or data.get("context", {})
         for bench in data.get("benchmarks", []):
-            if bench.get("error_occurred") or bench.get("run_type") == "aggregate":
+            median = bench.get("aggregate_name") == "median"
+            if bench.get("error_occurred") or (bench.get("run_type") == "aggregate" and not median):
                 continue
-            match = NAME.match(bench["name"])
+            match = NAME.match(bench.get("run_name", bench["name"]))
             if not match:
                 continue
             args = (match["args"] or "").replace("/real_time", "")
-            rows[(match["op"], args)][match["impl"]] = bench
+            impls = rows[(match["op"], args)]
+            # With --benchmark_repetitions the median stands for the repetitions.
+            if median or impls.get(match["impl"], {}).get("aggregate_name") != "median":
+                impls[match["impl"]] = bench
     return rows, context or {}
 
 

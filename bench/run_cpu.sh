@@ -5,6 +5,11 @@
 # model it falls back to a generic SSE3 kernel (~8x slower). This script names
 # the core type explicitly (SkylakeX with AVX-512, else Haswell with AVX2) so
 # that the OpenBLAS numbers are fair; the tests never set it.
+# REPETITIONS=5 repeats each benchmark in random order (ratios.py then uses the
+# medians). OpenMP's default waiting spins: on cores that other processes keep
+# busy a descheduled thread stalls every parallel loop (ours and oneDNN's) for
+# milliseconds, so the load average is recorded beside the results; compare
+# runs at a low load, or set OMP_WAIT_POLICY=PASSIVE (slower per loop, no stalls).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build/bench}
@@ -21,8 +26,11 @@ out="bench/results/cpu-$(hostname -s)"
 mkdir -p "$out"
 for binary in "$build"/bench/bench_*; do
   name=$(basename "$binary")
-  echo "== $name (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto})"
+  echo "== $name (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}," \
+    "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-default})"
   "$binary" --benchmark_filter='gpu:0' --benchmark_min_time="${MIN_TIME:-0.2}" \
+    --benchmark_repetitions="${REPETITIONS:-1}" --benchmark_enable_random_interleaving=true \
+    --benchmark_context=load_average="$(cut -d' ' -f1-3 /proc/loadavg)" \
     --benchmark_out="$out/$name.json" --benchmark_out_format=json
 done
 python3 bench/ratios.py "$out"/bench_*.json | tee "$out/ratios.md"

@@ -25,10 +25,11 @@
 namespace cuseq::detail {
 namespace {
 
-// Below this many FLOPs (2 m n k) waking the second thread costs more than it
-// saves: a [8, 128] x [128, 512] step GEMM (1 MFLOP, ~12 us) still gains with
-// OpenMP's default waiting, but loses with OMP_WAIT_POLICY=PASSIVE.
-constexpr double kParallelGemmFlops = 1 << 21;
+// Each block does at least this many FLOPs (2 m n k): below, waking the second
+// thread costs more than it saves. A [8, 128] x [128, 512] step GEMM (1 MFLOP,
+// ~10 us) stays on one thread: two gain with OpenMP's default (spinning)
+// waiting but lose with OMP_WAIT_POLICY=PASSIVE; from 2 MFLOP both gain.
+constexpr double kParallelGemmFlops = 1 << 20;
 // Block edges fall on multiples of this many rows or columns (the SIMD width
 // of OpenBLAS' AVX-512 float kernels), so no block gets a ragged tail but the last.
 constexpr std::int64_t kBlockMultiple = 16;
