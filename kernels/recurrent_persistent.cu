@@ -257,8 +257,15 @@ LaunchPlan backward_plan(RecurrentCell cell, std::int64_t batch, std::int64_t un
       });
 }
 
-void launch_cooperative(const void* kernel, const LaunchPlan& plan, void** args, const char* what) {
+// Launches a persistent kernel, whose arguments are (step, buffers,
+// recurrent_kernel, units per block), as `plan` says. The arguments are
+// copies: cudaLaunchCooperativeKernel reads them through pointers.
+template <class Step, class Buffers, class T>
+void launch_cooperative(const void* kernel, const LaunchPlan& plan, Step step, Buffers buffers,
+                        const T* recurrent_kernel, const char* what) {
   check(plan.reason.empty(), what, plan.reason);  // ineligibility() said it fits: a safety net
+  int per_block = plan.units_per_block;
+  void* args[] = {&step, &buffers, &recurrent_kernel, &per_block};
   CUSEQ_CUDA_CHECK(cudaLaunchCooperativeKernel(kernel, dim3(plan.blocks), dim3(kThreads), args,
                                                plan.shared_bytes, launch_stream()));
 }
@@ -298,14 +305,9 @@ void RecurrentPersistentKernels<Cuda>::forward(const StepForward<T>& first,
                                                const T* recurrent_kernel) {
   with_cell_activations(first.activation, first.recurrent_activation, [&](auto a, auto r) {
     constexpr Activation kA = decltype(a)::value, kR = decltype(r)::value;
-    const LaunchPlan plan = forward_plan<T, kA, kR>(first.cell, first.batch, first.units);
-    StepForward<T> s = first;
-    ForwardBuffers<T> b = buffers;
-    const T* weights = recurrent_kernel;
-    int per_block = plan.units_per_block;
-    void* args[] = {&s, &b, &weights, &per_block};
-    launch_cooperative(reinterpret_cast<const void*>(&persistent_forward_kernel<T, kA, kR>), plan,
-                       args, "persistent recurrent forward");
+    launch_cooperative(reinterpret_cast<const void*>(&persistent_forward_kernel<T, kA, kR>),
+                       forward_plan<T, kA, kR>(first.cell, first.batch, first.units), first,
+                       buffers, recurrent_kernel, "persistent recurrent forward");
   });
 }
 
@@ -316,14 +318,9 @@ void RecurrentPersistentKernels<Cuda>::backward(const StepBackward<T>& first,
                                                 const T* recurrent_kernel) {
   with_cell_activations(first.activation, first.recurrent_activation, [&](auto a, auto r) {
     constexpr Activation kA = decltype(a)::value, kR = decltype(r)::value;
-    const LaunchPlan plan = backward_plan<T, kA, kR>(first.cell, first.batch, first.units);
-    StepBackward<T> s = first;
-    BackwardBuffers<T> b = buffers;
-    const T* weights = recurrent_kernel;
-    int per_block = plan.units_per_block;
-    void* args[] = {&s, &b, &weights, &per_block};
-    launch_cooperative(reinterpret_cast<const void*>(&persistent_backward_kernel<T, kA, kR>), plan,
-                       args, "persistent recurrent backward");
+    launch_cooperative(reinterpret_cast<const void*>(&persistent_backward_kernel<T, kA, kR>),
+                       backward_plan<T, kA, kR>(first.cell, first.batch, first.units), first,
+                       buffers, recurrent_kernel, "persistent recurrent backward");
   });
 }
 
