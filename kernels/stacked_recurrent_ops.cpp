@@ -4,6 +4,7 @@
 #include "cuseq/stacked_recurrent_ops.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,11 @@ class Schedule {
   // The caller's stream continues after all the layers' work.
   void join() const {
     for (const Stream* stream : streams_) stream_wait(device_, caller_, stream->handle());
+  }
+  // The caller's stream continues after what `layer` has queued so far.
+  void join_layer(std::int64_t layer) const {
+    if (streams_.empty()) return;
+    stream_wait(device_, caller_, streams_[static_cast<std::size_t>(layer)]->handle());
   }
 
   std::int64_t chunks() const { return chunks_; }
@@ -193,7 +199,8 @@ StackedRecurrentGradients stacked_recurrent_backward(
     const std::vector<StackedRecurrentLayer>& layers, const StackedRecurrentTape& tape,
     const Tensor& d_output, const std::vector<Tensor>& d_final_h,
     const std::vector<Tensor>& d_final_c, std::vector<RecurrentWeights>& weight_grads,
-    const std::vector<const Stream*>& streams) {
+    const std::vector<const Stream*>& streams,
+    const std::function<void(std::size_t layer)>& layer_done) {
   const std::string op = "stacked recurrent backward";
   check(!layers.empty() && tape.chunks.size() == layers.size() && !tape.chunks[0].empty() &&
             tape.chunk_steps >= 1,
@@ -250,28 +257,35 @@ StackedRecurrentGradients stacked_recurrent_backward(
       const std::int64_t c = schedule.chunks() - 1 - (e - (count - 1 - l));
       if (c < 0) continue;
       const auto layer = static_cast<std::size_t>(l), chunk = static_cast<std::size_t>(c);
-      const auto guard = schedule.enter(l, l + 1);
-      const std::int64_t length = schedule.length(c);
-      Tensor d_chunk_output;
-      if (l + 1 < count) {
-        d_chunk_output = d_inputs[layer + 1][chunk];
-      } else if (sequence) {
-        d_chunk_output = block_of(d_output, schedule.begin(c), length);
-      } else if (c + 1 == schedule.chunks()) {
-        d_chunk_output = d_output;
+      {
+        const auto guard = schedule.enter(l, l + 1);
+        const std::int64_t length = schedule.length(c);
+        Tensor d_chunk_output;
+        if (l + 1 < count) {
+          d_chunk_output = d_inputs[layer + 1][chunk];
+        } else if (sequence) {
+          d_chunk_output = block_of(d_output, schedule.begin(c), length);
+        } else if (c + 1 == schedule.chunks()) {
+          d_chunk_output = d_output;
+        }
+        const RecurrentInputGradients g = recurrent_backward(
+            layers[layer].spec, layers[layer].weights, tape.chunks[layer][chunk], d_chunk_output,
+            result.d_initial_h[layer], result.d_initial_c[layer], weight_grads[layer]);
+        result.d_initial_h[layer] = g.d_initial_h;
+        result.d_initial_c[layer] = g.d_initial_c;
+        if (l > 0) {
+          d_inputs[layer][chunk] = g.d_x;
+        } else if (assemble) {
+          copy_time_block(g.d_x, 0, result.d_x,
+                          schedule.time_begin(c, layers[0].spec.go_backwards), length);
+        } else {
+          result.d_x = g.d_x;
+        }
       }
-      const RecurrentInputGradients g = recurrent_backward(
-          layers[layer].spec, layers[layer].weights, tape.chunks[layer][chunk], d_chunk_output,
-          result.d_initial_h[layer], result.d_initial_c[layer], weight_grads[layer]);
-      result.d_initial_h[layer] = g.d_initial_h;
-      result.d_initial_c[layer] = g.d_initial_c;
-      if (l > 0) {
-        d_inputs[layer][chunk] = g.d_x;
-      } else if (assemble) {
-        copy_time_block(g.d_x, 0, result.d_x,
-                        schedule.time_begin(c, layers[0].spec.go_backwards), length);
-      } else {
-        result.d_x = g.d_x;
+      // Chunk 0 is the layer's last: its gradients are all queued.
+      if (c == 0 && layer_done) {
+        schedule.join_layer(l);
+        layer_done(layer);
       }
     }
   }

@@ -106,12 +106,13 @@ void LanguageModel::backward(const Tensor& grad_logits,
   Tensor grad = dense_of(model_).backward(grad_logits);
   done(dense_of(model_));
   const auto layers = lstms();
-  RecurrentStack* stacked = stack();
-  // A stack's layers are all done when its backward returns.
-  if (stacked) grad = stacked->backward(grad).input;
-  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
-    if (!stacked) grad = (*layer)->backward_with_state(grad).input;
-    done(**layer);
+  if (RecurrentStack* stacked = stack()) {
+    grad = stacked->backward(grad, {}, [&](Recurrent& layer) { done(layer); }).input;
+  } else {
+    for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
+      grad = (*layer)->backward_with_state(grad).input;
+      done(**layer);
+    }
   }
   embedding_of(model_).backward(grad);
   done(embedding_of(model_));

@@ -98,7 +98,8 @@ RecurrentStackResult RecurrentStack::forward(const Tensor& input, const ForwardC
 }
 
 RecurrentStackGradients RecurrentStack::backward(const Tensor& grad_output,
-                                                 const std::vector<std::vector<Tensor>>& grad_states) {
+                                                 const std::vector<std::vector<Tensor>>& grad_states,
+                                                 const std::function<void(Recurrent&)>& layer_done) {
   check(grad_states.empty() || grad_states.size() == layers_.size(), kWhere,
         "expected state gradients for each of the ", layers_.size(), " layers or none, got ",
         grad_states.size());
@@ -122,7 +123,10 @@ RecurrentStackGradients RecurrentStack::backward(const Tensor& grad_output,
   }
   const Device device = tape.chunks[0][0].states.device();
   const ops::StackedRecurrentGradients g = ops::stacked_recurrent_backward(
-      op_layers(), tape, grad_output, d_final_h, d_final_c, weight_grads, streams(device));
+      op_layers(), tape, grad_output, d_final_h, d_final_c, weight_grads, streams(device),
+      [&](std::size_t layer) {
+        if (layer_done) layer_done(*layers_[layer]);
+      });
   RecurrentStackGradients result;
   result.input = g.d_x;
   for (std::size_t l = 0; l < layers_.size(); ++l) {

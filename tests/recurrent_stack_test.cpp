@@ -146,6 +146,48 @@ TEST(RecurrentStack, EachLayerCanRunItsBackwardAloneAfterAStackedForward) {
   expect_same_grads(stacked, alone);
 }
 
+// A gradient all-reduce starts on a layer as soon as it is done: the stack
+// reports the top layer first, its gradients then already final, while every
+// layer below still has backward work to come (with chunks as without).
+TEST(RecurrentStack, ReportsEachLayerDoneWhileTheLayersBelowStillRun) {
+  const auto grads_of = [](Recurrent& layer) {
+    std::vector<double> values;
+    for (const Parameter* p : layer.parameters()) {
+      const std::vector<double> g = p->grad.to_vector<double>();
+      values.insert(values.end(), g.begin(), g.end());
+    }
+    return values;
+  };
+  for (const std::int64_t chunk_steps : {3, 9}) {
+    auto layers = make_layers();
+    RecurrentStack stack(pointers(layers), chunk_steps);
+    const Tensor x = random_tensor<double>({2, 9, 4}, 1);
+    const Tensor y = stack.forward(x, training_with_mask()).output;
+    std::vector<std::size_t> reported;
+    // snapshots[i][j]: layer j's gradients when layer i was reported.
+    std::vector<std::vector<std::vector<double>>> snapshots;
+    stack.backward(random_tensor<double>(y.shape(), 2), {}, [&](Recurrent& done) {
+      std::size_t index = 0;
+      while (layers[index].get() != &done) ++index;
+      reported.push_back(index);
+      snapshots.emplace_back();
+      for (auto& layer : layers) snapshots.back().push_back(grads_of(*layer));
+    });
+    ASSERT_EQ(reported, (std::vector<std::size_t>{2, 1, 0})) << "chunks of " << chunk_steps;
+    for (std::size_t r = 0; r < reported.size(); ++r) {
+      const std::size_t index = reported[r];
+      EXPECT_EQ(snapshots[r][index], grads_of(*layers[index]))
+          << "layer " << index << " reported before its gradients were final, chunks of "
+          << chunk_steps;
+      for (std::size_t below = 0; below < index; ++below) {
+        EXPECT_NE(snapshots[r][below], grads_of(*layers[below]))
+            << "layer " << below << " had finished before layer " << index
+            << " was reported, chunks of " << chunk_steps;
+      }
+    }
+  }
+}
+
 TEST(RecurrentStack, StatefulLayersCarryTheirStatesAcrossStackedForwards) {
   auto alone = make_layers(true, true), stacked = make_layers(true, true);
   RecurrentStack stack(pointers(stacked), 2);

@@ -11,7 +11,9 @@
 // last has return_sequences.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "cuseq/export.h"
@@ -60,11 +62,15 @@ struct StackedRecurrentGradients {
 // d_output: dL/d(tape.output), may be undefined; d_final_h, d_final_c: per
 // layer dL/d of its final states, each may be undefined (or the vectors
 // empty). ADDS each layer's weight gradients into weight_grads[l]. Streams as
-// for the forward pass.
+// for the forward pass. `layer_done(l)`, when given, is called as soon as
+// layer l's gradients are all queued (top layer first), with the caller's
+// stream already waiting for them: a gradient all-reduce can start there
+// while the layers below still run their backward.
 CUSEQ_API StackedRecurrentGradients stacked_recurrent_backward(
     const std::vector<StackedRecurrentLayer>& layers, const StackedRecurrentTape& tape,
     const Tensor& d_output, const std::vector<Tensor>& d_final_h,
     const std::vector<Tensor>& d_final_c, std::vector<RecurrentWeights>& weight_grads,
-    const std::vector<const Stream*>& streams = {});
+    const std::vector<const Stream*>& streams = {},
+    const std::function<void(std::size_t layer)>& layer_done = nullptr);
 
 }  // namespace cuseq::ops

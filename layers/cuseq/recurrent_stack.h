@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -49,8 +50,12 @@ class CUSEQ_API RecurrentStack {
                                const std::vector<std::vector<Tensor>>& initial_states = {});
   // Like each layer's backward_with_state from the last down: adds the weight
   // gradients. grad_states: per layer (each empty, [dh] or [dh, dc]), or empty.
+  // `layer_done` is called with each layer, last to first, once its weight
+  // gradients are final (queued before anything queued after the call on the
+  // caller's stream), while the layers below may still be running.
   RecurrentStackGradients backward(const Tensor& grad_output,
-                                   const std::vector<std::vector<Tensor>>& grad_states = {});
+                                   const std::vector<std::vector<Tensor>>& grad_states = {},
+                                   const std::function<void(Recurrent&)>& layer_done = nullptr);
 
  private:
   std::vector<const Stream*> streams(Device device);
