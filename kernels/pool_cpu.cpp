@@ -1,5 +1,29 @@
-// The CPU twins of the pooling kernels: pool_walk.h walked by OpenMP.
+// The CPU twins of the pooling kernels: pool_walk.h with threads over rows
+// (batch x steps) and, inside a row, tiles of 64 channels (a few SIMD
+// registers; wide tiles read a long window's rows fewer times), then of 16,
+// then the channels left over one at a time.
 #include "kernels/parallel_for_cpu.h"
+
+namespace cuseq::detail {
+
+// Threads only when rows x channels x work (window taps per element) is worth
+// it: a global pooling has few outputs but long windows.
+template <class Body>
+void for_each_row_channel(Cpu, std::int64_t rows, std::int64_t channels, std::int64_t work,
+                          const Body& body) {
+#pragma omp parallel for schedule(static) if (rows * channels * work >= kParallelThreshold)
+  for (std::int64_t row = 0; row < rows; ++row) {
+    // A private copy: the compiler then knows the stores do not move its pointers.
+    const Body local = body;
+    std::int64_t c = 0;
+    for (; c + 64 <= channels; c += 64) local.template tile<64>(row, c);
+    for (; c + 16 <= channels; c += 16) local.template tile<16>(row, c);
+    for (; c < channels; ++c) local.template tile<1>(row, c);
+  }
+}
+
+}  // namespace cuseq::detail
+
 #include "kernels/pool_walk.h"
 
 namespace cuseq::detail {

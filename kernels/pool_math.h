@@ -1,6 +1,7 @@
 // The per-element math of the pooling kernels, shared by both backends.
 // Windows have dilation 1; steps outside [0, steps) are padding and never
 // take part (TensorFlow's rule: padding neither wins a max nor counts in a mean).
+// Tensors are channels-last; a row is batch * (its steps) + step.
 #pragma once
 
 #include <cstdint>
@@ -10,18 +11,13 @@
 
 namespace cuseq::detail {
 
-// Coordinates of element `index` of a channels-last [batch, steps, channels] tensor.
-struct SequenceElement {
-  std::int64_t batch, step, channel;
-};
+// Every body computes a tile of W neighbouring channels of one row in one
+// call, tile<W>(row, c0) for channels [c0, c0 + W): the taps of a window are
+// the outer loop and the tile the inner one, so the CPU (W = 16) reads each
+// input row once per tap, contiguously, in SIMD registers, while the GPU
+// (W = 1, a thread per element) keeps its accumulators in registers.
 
-CUSEQ_HOST_DEVICE SequenceElement sequence_element(std::int64_t index, std::int64_t steps,
-                                                   std::int64_t channels) {
-  const std::int64_t row = index / channels;
-  return SequenceElement{row / steps, row % steps, index % channels};
-}
-
-// Output element o = (b, t, c): the first maximum of the window and its input step.
+// Output elements (b, t, c): the first maximum of the window and its input step.
 template <class T>
 struct MaxPoolBody {
   const T* x;
@@ -29,25 +25,30 @@ struct MaxPoolBody {
   std::int64_t channels;
   T* y;
   std::int32_t* argmax;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t o) const {
-    const auto [b, t, c] = sequence_element(o, g.out_steps, channels);
-    std::int64_t best = -1;
-    T best_value = T(0);
+  template <int W>
+  CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
+    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
+    T best[W];
+    std::int32_t at[W];
+    for (int j = 0; j < W; ++j) best[j] = T(0), at[j] = -1;
     for (std::int64_t k = 0; k < g.window; ++k) {
       const std::int64_t i = g.input_step(t, k);
       if (!g.inside(i)) continue;
-      const T value = x[(b * g.steps + i) * channels + c];
-      if (best < 0 || value > best_value) {
-        best = i;
-        best_value = value;
+      const T* in = x + (b * g.steps + i) * channels + c0;
+      for (int j = 0; j < W; ++j) {
+        const bool wins = at[j] < 0 || in[j] > best[j];
+        best[j] = wins ? in[j] : best[j];
+        at[j] = wins ? static_cast<std::int32_t>(i) : at[j];
       }
     }
-    y[o] = best_value;
-    argmax[o] = static_cast<std::int32_t>(best);
+    for (int j = 0; j < W; ++j) {
+      y[row * channels + c0 + j] = best[j];
+      argmax[row * channels + c0 + j] = at[j];
+    }
   }
 };
 
-// Input element (b, i, c): the gradients of the windows whose maximum it is.
+// Input elements (b, i, c): the gradients of the windows whose maximum they are.
 template <class T>
 struct MaxPoolGradBody {
   const T* dy;
@@ -55,14 +56,16 @@ struct MaxPoolGradBody {
   Geometry1d g;
   std::int64_t channels;
   T* dx;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t index) const {
-    const auto [b, i, c] = sequence_element(index, g.steps, channels);
-    T sum = T(0);
+  template <int W>
+  CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
+    const std::int64_t b = row / g.steps, i = row % g.steps;
+    T sum[W];
+    for (int j = 0; j < W; ++j) sum[j] = T(0);
     for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
-      const std::int64_t o = (b * g.out_steps + t) * channels + c;
-      if (argmax[o] == i) sum += dy[o];
+      const std::int64_t o = (b * g.out_steps + t) * channels + c0;
+      for (int j = 0; j < W; ++j) sum[j] += argmax[o + j] == i ? dy[o + j] : T(0);
     }
-    dx[index] = sum;
+    for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
   }
 };
 
@@ -80,14 +83,19 @@ struct AveragePoolBody {
   Geometry1d g;
   std::int64_t channels;
   T* y;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t o) const {
-    const auto [b, t, c] = sequence_element(o, g.out_steps, channels);
-    T sum = T(0);
+  template <int W>
+  CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
+    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
+    T sum[W];
+    for (int j = 0; j < W; ++j) sum[j] = T(0);
     for (std::int64_t k = 0; k < g.window; ++k) {
       const std::int64_t i = g.input_step(t, k);
-      if (g.inside(i)) sum += x[(b * g.steps + i) * channels + c];
+      if (!g.inside(i)) continue;
+      const T* in = x + (b * g.steps + i) * channels + c0;
+      for (int j = 0; j < W; ++j) sum[j] += in[j];
     }
-    y[o] = sum / T(real_steps_in_window(g, t));
+    const T count = T(real_steps_in_window(g, t));
+    for (int j = 0; j < W; ++j) y[row * channels + c0 + j] = sum[j] / count;
   }
 };
 
@@ -97,13 +105,17 @@ struct AveragePoolGradBody {
   Geometry1d g;
   std::int64_t channels;
   T* dx;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t index) const {
-    const auto [b, i, c] = sequence_element(index, g.steps, channels);
-    T sum = T(0);
+  template <int W>
+  CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
+    const std::int64_t b = row / g.steps, i = row % g.steps;
+    T sum[W];
+    for (int j = 0; j < W; ++j) sum[j] = T(0);
     for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
-      sum += dy[(b * g.out_steps + t) * channels + c] / T(real_steps_in_window(g, t));
+      const T count = T(real_steps_in_window(g, t));
+      const T* d = dy + (b * g.out_steps + t) * channels + c0;
+      for (int j = 0; j < W; ++j) sum[j] += d[j] / count;
     }
-    dx[index] = sum;
+    for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
   }
 };
 

@@ -83,12 +83,18 @@ void expect_matches_reference(bool max, const Tensor& x) {
   }
 }
 
+// The CPU walks channels in tiles of 64, then 16, then one at a time: 83
+// channels take all three.
+constexpr std::int64_t kChannelsOfEveryTile = 64 + 16 + 3;
+
 TEST(Pooling1D, MaxPoolingMatchesReferenceForEveryWindow) {
   expect_matches_reference(true, random_tensor<double>({2, 11, 3}, 1));
+  expect_matches_reference(true, random_tensor<double>({2, 11, kChannelsOfEveryTile}, 7));
 }
 
 TEST(Pooling1D, AveragePoolingCountsOnlyRealStepsForEveryWindow) {
   expect_matches_reference(false, random_tensor<double>({2, 11, 3}, 2));
+  expect_matches_reference(false, random_tensor<double>({2, 11, kChannelsOfEveryTile}, 8));
 }
 
 TEST(Pooling1D, MaxGradientGoesToTheFirstOfTiedMaxima) {
@@ -96,6 +102,9 @@ TEST(Pooling1D, MaxGradientGoesToTheFirstOfTiedMaxima) {
   std::vector<double> values = testing::random_values(2 * 10 * 2, 3, 0.0, 2.0);
   for (double& v : values) v = std::floor(v);
   expect_matches_reference(true, Tensor::from_vector<double>(values, {2, 10, 2}));
+  std::vector<double> wide = testing::random_values(2 * 10 * kChannelsOfEveryTile, 9, 0.0, 2.0);
+  for (double& v : wide) v = std::floor(v);
+  expect_matches_reference(true, Tensor::from_vector<double>(wide, {2, 10, kChannelsOfEveryTile}));
   MaxPooling1D pool(3, 1);
   const Tensor x = Tensor::from_vector<double>({1, 1, 1, 1}, {1, 4, 1});
   pool.forward(x, {});
