@@ -7,6 +7,8 @@
 // forward, batch-major data as ours. GPU, batch <= 16: also our persistent
 // kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
 // compare with the standard loop and cuDNN of the same arguments.
+// Both devices: the pass's GEMMs alone (impl `roofline`), for ours as a
+// share of its GEMM-only time.
 #include "bench_support.h"
 
 #if defined(CUSEQ_BENCH_WITH_DNNL)
@@ -207,6 +209,44 @@ void run_reference(benchmark::State& state, RecurrentCell cell, bool training) {
   report(state, s, training);
 }
 
+// The same pass's GEMMs alone, through the same GEMM entry as ours (OpenBLAS
+// on the CPU, cuBLAS on the GPU) on the same shapes: the roofline the fused
+// op approaches (what it adds is its pointwise work and launches). Forward:
+// the input projection and one recurrent GEMM per step; a training step adds
+// one transposed recurrent GEMM per step, the two weight-gradient GEMMs and
+// the input-gradient GEMM (3x the forward FLOPs, as report() counts).
+void run_gemm_roofline(benchmark::State& state, RecurrentCell cell, bool training) {
+  const Device device = device_of(state.range(0));
+  if (!prepare_device(state, device)) return;
+  const RnnShape s = rnn_shape(state, cell);
+  RnnData d(s, device);
+  const std::int64_t width = recurrent_gate_count(cell) * s.hidden, rows = s.batch * s.steps;
+  const Tensor x = d.inputs.x.reshape({rows, s.hidden});
+  const Tensor d_gates = random_input({rows, width}, device, 6);
+  Tensor projection = Tensor::empty({rows, width}, DType::float32, device);
+  Tensor h = Tensor::zeros({s.batch, s.hidden}, DType::float32, device);
+  Tensor step = Tensor::empty({s.batch, width}, DType::float32, device);
+  Tensor d_h = Tensor::empty({s.batch, s.hidden}, DType::float32, device);
+  Tensor d_x = Tensor::empty({rows, s.hidden}, DType::float32, device);
+  for (auto _ : state) {
+    ops::gemm(x, false, d.weights.kernel, false, projection);
+    for (std::int64_t t = 0; t < s.steps; ++t) {
+      ops::gemm(h, false, d.weights.recurrent_kernel, false, step);
+    }
+    if (training) {
+      for (std::int64_t t = 0; t < s.steps; ++t) {
+        ops::gemm(step, false, d.weights.recurrent_kernel, true, d_h);
+      }
+      ops::gemm(x, true, d_gates, false, d.grads.kernel, 1.0, 1.0);
+      ops::gemm(x, true, d_gates, false, d.grads.recurrent_kernel, 1.0, 1.0);
+      ops::gemm(d_gates, false, d.weights.kernel, true, d_x);
+    }
+    finish(device);
+  }
+  state.SetLabel("the pass's GEMMs alone");
+  report(state, s, training);
+}
+
 void BM_LSTMForward_cuseq(benchmark::State& state) { run_cuseq(state, RecurrentCell::lstm, false); }
 void BM_LSTMForward_reference(benchmark::State& state) {
   run_reference(state, RecurrentCell::lstm, false);
@@ -244,6 +284,19 @@ void BM_GRUTrainPersistent_cuseq(benchmark::State& state) {
   run_cuseq(state, RecurrentCell::gru, true, 0, RecurrentAlgorithm::persistent);
 }
 
+void BM_LSTMForward_roofline(benchmark::State& state) {
+  run_gemm_roofline(state, RecurrentCell::lstm, false);
+}
+void BM_LSTMTrain_roofline(benchmark::State& state) {
+  run_gemm_roofline(state, RecurrentCell::lstm, true);
+}
+void BM_GRUForward_roofline(benchmark::State& state) {
+  run_gemm_roofline(state, RecurrentCell::gru, false);
+}
+void BM_GRUTrain_roofline(benchmark::State& state) {
+  run_gemm_roofline(state, RecurrentCell::gru, true);
+}
+
 BENCHMARK(BM_LSTMForward_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMForward_reference)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMTrain_cuseq)->Apply(rnn_shapes)->UseRealTime();
@@ -254,6 +307,10 @@ BENCHMARK(BM_GRUTrain_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_GRUTrain_reference)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_GRUTrainRecurrentDropout_cuseq)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMForward_roofline)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrain_roofline)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUForward_roofline)->Apply(rnn_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrain_roofline)->Apply(rnn_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
 BENCHMARK(BM_LSTMTrainPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
 BENCHMARK(BM_GRUForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
