@@ -43,11 +43,19 @@ log "device: $(head -2 "$OUT/device.txt" | tail -1)"
 jobs=$(nproc)
 run_logged configure 300 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCUSEQ_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DCUSEQ_BUILD_EXAMPLES=OFF || exit 1
-run_logged build 900 cmake --build build-gpu -j "$jobs" || { tail -50 "$OUT/build.log"; exit 1; }
+# The GPU tests' binary alone first (it pulls in the library): the tests and
+# memcheck are what this run is for, so they neither wait for the benchmarks'
+# and CPU tests' compiles nor are lost when one of those fails to build.
+run_logged build 900 cmake --build build-gpu -j "$jobs" --target cuseq_gpu_tests ||
+  { tail -50 "$OUT/build.log"; exit 1; }
 
 run_logged gpu_tests 300 bash -c "cd build-gpu && ctest -L gpu -j 4 --output-on-failure"
 run_logged compute_sanitizer 240 compute-sanitizer --tool memcheck --error-exitcode 1 \
   --print-limit 50 build-gpu/tests/cuseq_gpu_tests
+
+# Then everything else (benchmarks, CPU tests); -k 0 keeps building the other
+# targets past a broken one, and a benchmark that did not build is skipped.
+run_logged build_rest 900 cmake --build build-gpu -j "$jobs" -- -k 0
 
 # The recurrent grid first: it is what cuseq claims to be fast at.
 for name in bench_recurrent bench_stacked_recurrent bench_recurrent_mask bench_gemm \
