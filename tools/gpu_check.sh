@@ -50,12 +50,14 @@ run_logged build 900 cmake --build build-gpu -j "$jobs" --target cuseq_gpu_tests
   { tail -50 "$OUT/build.log"; exit 1; }
 
 run_logged gpu_tests 300 bash -c "cd build-gpu && ctest -L gpu -j 4 --output-on-failure"
+# Everything else (benchmarks, CPU tests) builds while memcheck, one process,
+# runs; -k 0 keeps building the other targets past a broken one, and a
+# benchmark that did not build is skipped below.
+run_logged build_rest 900 cmake --build build-gpu -j "$((jobs > 4 ? jobs - 2 : jobs))" -- -k 0 &
+build_rest=$!
 run_logged compute_sanitizer 240 compute-sanitizer --tool memcheck --error-exitcode 1 \
   --print-limit 50 build-gpu/tests/cuseq_gpu_tests
-
-# Then everything else (benchmarks, CPU tests); -k 0 keeps building the other
-# targets past a broken one, and a benchmark that did not build is skipped.
-run_logged build_rest 900 cmake --build build-gpu -j "$jobs" -- -k 0
+wait "$build_rest"
 
 # The recurrent grid first: it is what cuseq claims to be fast at.
 for name in bench_recurrent bench_stacked_recurrent bench_recurrent_mask bench_gemm \
