@@ -1,8 +1,26 @@
 #include "cuseq/stream.h"
 
+#include <array>
+#include <map>
+#include <mutex>
+#include <utility>
+
 #include "core/detail/runtime.h"
 
 namespace cuseq {
+
+const Stream& pooled_stream(Device device, std::size_t index) {
+  constexpr std::size_t kPoolSize = 8;
+  using Pool = std::array<std::unique_ptr<Stream>, kPoolSize>;
+  static std::mutex mutex;
+  // Never destroyed: at exit the CUDA context may already be gone.
+  static auto* const pools = new std::map<std::pair<bool, int>, Pool>();
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<Stream>& stream =
+      (*pools)[{device.is_cuda(), device.index()}][index % kPoolSize];
+  if (!stream) stream = std::make_unique<Stream>(device);
+  return *stream;
+}
 
 Stream::Stream(Device device) : device_(device) {
   if (device.is_cuda()) handle_ = detail::gpu_create_stream(device);

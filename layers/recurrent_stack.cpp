@@ -41,15 +41,11 @@ bool RecurrentStack::can_follow(const Recurrent& below, const Recurrent& next) {
   return below.options().return_sequences && !next.options().go_backwards;
 }
 
-std::vector<const Stream*> RecurrentStack::streams(Device device) {
-  if (streams_.empty() || streams_[0]->device() != device) {
-    streams_.clear();
-    for (std::size_t l = 0; l < layers_.size(); ++l) {
-      streams_.push_back(std::make_unique<Stream>(device));
-    }
-  }
+std::vector<const Stream*> RecurrentStack::streams(Device device) const {
+  // From the device's pool: a stack made for every predict() call makes no
+  // streams. Past the pool's size layers share streams, which only serializes them.
   std::vector<const Stream*> result;
-  for (const auto& stream : streams_) result.push_back(stream.get());
+  for (std::size_t l = 0; l < layers_.size(); ++l) result.push_back(&pooled_stream(device, l));
   return result;
 }
 

@@ -146,6 +146,17 @@ TEST(StreamGpu, WorkOnAStreamIsOrderedAndSynchronizes) {
   expect_all_near(result.to(Device::cpu()).to_vector<float>(), ops::matmul(host, host).to_vector<float>(), 1e-4);
 }
 
+// The stream pool hands out the same streams again (a stack of layers in
+// every predict() call creates none), distinct ones for neighbouring indices.
+TEST(StreamGpu, PooledStreamsAreReusedAcrossCalls) {
+  CUSEQ_REQUIRE_GPU();
+  const Stream& first = pooled_stream(kGpu, 0);
+  EXPECT_EQ(&pooled_stream(kGpu, 0), &first);
+  EXPECT_NE(pooled_stream(kGpu, 1).handle(), first.handle());
+  EXPECT_NE(first.handle(), nullptr);
+  EXPECT_EQ(first.device(), kGpu);
+}
+
 // Long-K GEMMs (cuBLAS may split K and keep partial sums in its workspace)
 // queued on two streams at once, many times: each stream must have its own
 // workspace, so every product still equals the same product computed alone.

@@ -1,6 +1,7 @@
 // CUDA streams: the order in which GPU work on one device runs.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "cuseq/device.h"
@@ -40,6 +41,13 @@ class CUSEQ_API StreamGuard {
   Device device_;
   void* previous_;
 };
+
+// One of a fixed set of streams per device (as PyTorch's stream pool), shared
+// by the code that needs side streams on every call (a stack of recurrent
+// layers in predict): streams, and what the runtime keeps per stream, are
+// made once instead of on every call. `index` is taken modulo the pool size;
+// callers order their work on it with stream_wait like on any stream.
+CUSEQ_API const Stream& pooled_stream(Device device, std::size_t index);
 
 // The current stream handle of `device` on this thread (nullptr: the default stream).
 CUSEQ_API void* current_stream_handle(Device device);

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include "cuseq/export.h"
@@ -58,12 +57,11 @@ class CUSEQ_API RecurrentStack {
                                    const std::function<void(Recurrent&)>& layer_done = nullptr);
 
  private:
-  std::vector<const Stream*> streams(Device device);
+  std::vector<const Stream*> streams(Device device) const;
   std::vector<ops::StackedRecurrentLayer> op_layers() const;
 
   std::vector<Recurrent*> layers_;
   std::int64_t chunk_steps_;
-  std::vector<std::unique_ptr<Stream>> streams_;  // one per layer, made on first use
 };
 
 }  // namespace cuseq
