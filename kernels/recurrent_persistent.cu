@@ -53,6 +53,26 @@ __device__ T sum_slices(const T* partial, int b, int column, int columns, int sl
   return sum;
 }
 
+// One thread's share of `batch` dot products: for every sample b,
+// out[b * out_stride] = sum of rows[b * row_stride + k] * w[k * w_stride] over
+// k = begin, begin + step, ... < end. One weight load serves all samples.
+template <class T>
+__device__ void sample_dots(const T* rows, int row_stride, const T* w, int w_stride, int begin,
+                            int end, int step, int batch, T* out, int out_stride) {
+  T acc[kPersistentMaxBatch] = {};
+  for (int k = begin; k < end; k += step) {
+    const T weight = w[k * w_stride];
+#pragma unroll
+    for (int b = 0; b < kPersistentMaxBatch; ++b) {
+      if (b < batch) acc[b] += rows[b * row_stride + k] * weight;
+    }
+  }
+#pragma unroll  // constant indices keep acc in registers
+  for (int b = 0; b < kPersistentMaxBatch; ++b) {
+    if (b < batch) out[b * out_stride] = acc[b];
+  }
+}
+
 template <class T, Activation kActivation, Activation kRecurrent>
 __global__ void __launch_bounds__(kThreads)
     persistent_forward_kernel(StepForward<T> s, ForwardBuffers<T> buffers,
@@ -85,18 +105,9 @@ __global__ void __launch_bounds__(kThreads)
     __syncthreads();
     for (int item = threadIdx.x; item < slices * columns; item += blockDim.x) {
       const int c = item % columns, slice = item / columns;
-      T acc[kPersistentMaxBatch] = {};
-      for (int k = slice; k < H; k += slices) {
-        const T w = weights[k * columns + c];  // consecutive threads, consecutive words
-#pragma unroll
-        for (int b = 0; b < kPersistentMaxBatch; ++b) {
-          if (b < batch) acc[b] += h[b * H + k] * w;
-        }
-      }
-#pragma unroll  // constant indices keep acc in registers
-      for (int b = 0; b < kPersistentMaxBatch; ++b) {
-        if (b < batch) partial[b * slices * columns + item] = acc[b];
-      }
+      // Consecutive threads read consecutive words of the weights.
+      sample_dots(h, H, weights + c, columns, slice, H, slices, batch,
+                  partial + item, slices * columns);
     }
     // Barrier 2: every partial sum is in shared memory.
     __syncthreads();
@@ -162,18 +173,8 @@ __global__ void __launch_bounds__(kThreads)
     const T* d_gates = s.d_gates_recurrent;
     for (int item = threadIdx.x; item < slices * units; item += blockDim.x) {
       const int slice = item % slices, u = item / slices;
-      T acc[kPersistentMaxBatch] = {};
-      for (int n = slice; n < width; n += slices) {
-        const T w = weights[u * width + n];
-#pragma unroll
-        for (int b = 0; b < kPersistentMaxBatch; ++b) {
-          if (b < batch) acc[b] += d_gates[b * width + n] * w;
-        }
-      }
-#pragma unroll  // constant indices keep acc in registers
-      for (int b = 0; b < kPersistentMaxBatch; ++b) {
-        if (b < batch) partial[b * slices * units + item] = acc[b];
-      }
+      sample_dots(d_gates, width, weights + u * width, 1, slice, width, slices, batch,
+                  partial + item, slices * units);
     }
     // Barrier 4: every partial sum is in shared memory.
     __syncthreads();
