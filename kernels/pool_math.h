@@ -13,9 +13,39 @@ namespace cuseq::detail {
 
 // Every body computes a tile of W neighbouring channels of one row in one
 // call, tile<W>(row, c0) for channels [c0, c0 + W): the taps of a window are
-// the outer loop and the tile the inner one, so the CPU (W = 16) reads each
-// input row once per tap, contiguously, in SIMD registers, while the GPU
+// the outer loop and the tile the inner one, so the CPU (W = 64 or 16) reads
+// each input row once per tap, contiguously, in SIMD registers, while the GPU
 // (W = 1, a thread per element) keeps its accumulators in registers.
+
+// Calls visit(i, in) for each real input step i of output row `row`'s window,
+// `in` pointing at channel c0 of that input step.
+template <class T, class Visit>
+CUSEQ_HOST_DEVICE void for_each_window_step(const Geometry1d& g, const T* x,
+                                            std::int64_t channels, std::int64_t row,
+                                            std::int64_t c0, const Visit& visit) {
+  const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
+  for (std::int64_t k = 0; k < g.window; ++k) {
+    const std::int64_t i = g.input_step(t, k);
+    if (g.inside(i)) visit(i, x + (b * g.steps + i) * channels + c0);
+  }
+}
+
+// The gradient tile of input row `row` (step i): dx = the sum, over the
+// windows t that hold step i, of term(i, t, o + j), o being the first output
+// element of window t's tile. A gather, so overlapping windows need no atomics.
+template <int W, class T, class Term>
+CUSEQ_HOST_DEVICE void gather_from_windows(const Geometry1d& g, std::int64_t channels,
+                                           std::int64_t row, std::int64_t c0, T* dx,
+                                           const Term& term) {
+  const std::int64_t b = row / g.steps, i = row % g.steps;
+  T sum[W];
+  for (int j = 0; j < W; ++j) sum[j] = T(0);
+  for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
+    const std::int64_t o = (b * g.out_steps + t) * channels + c0;
+    for (int j = 0; j < W; ++j) sum[j] += term(i, t, o + j);
+  }
+  for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
+}
 
 // Output elements (b, t, c): the first maximum of the window and its input step.
 template <class T>
@@ -27,20 +57,16 @@ struct MaxPoolBody {
   std::int32_t* argmax;
   template <int W>
   CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
-    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
     T best[W];
     std::int32_t at[W];
     for (int j = 0; j < W; ++j) best[j] = T(0), at[j] = -1;
-    for (std::int64_t k = 0; k < g.window; ++k) {
-      const std::int64_t i = g.input_step(t, k);
-      if (!g.inside(i)) continue;
-      const T* in = x + (b * g.steps + i) * channels + c0;
+    for_each_window_step(g, x, channels, row, c0, [&](std::int64_t i, const T* in) {
       for (int j = 0; j < W; ++j) {
         const bool wins = at[j] < 0 || in[j] > best[j];
         best[j] = wins ? in[j] : best[j];
         at[j] = wins ? static_cast<std::int32_t>(i) : at[j];
       }
-    }
+    });
     for (int j = 0; j < W; ++j) {
       y[row * channels + c0 + j] = best[j];
       argmax[row * channels + c0 + j] = at[j];
@@ -58,14 +84,10 @@ struct MaxPoolGradBody {
   T* dx;
   template <int W>
   CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
-    const std::int64_t b = row / g.steps, i = row % g.steps;
-    T sum[W];
-    for (int j = 0; j < W; ++j) sum[j] = T(0);
-    for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
-      const std::int64_t o = (b * g.out_steps + t) * channels + c0;
-      for (int j = 0; j < W; ++j) sum[j] += argmax[o + j] == i ? dy[o + j] : T(0);
-    }
-    for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
+    gather_from_windows<W>(g, channels, row, c0, dx,
+                           [&](std::int64_t i, std::int64_t, std::int64_t o) {
+                             return argmax[o] == i ? dy[o] : T(0);
+                           });
   }
 };
 
@@ -85,16 +107,12 @@ struct AveragePoolBody {
   T* y;
   template <int W>
   CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
-    const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
     T sum[W];
     for (int j = 0; j < W; ++j) sum[j] = T(0);
-    for (std::int64_t k = 0; k < g.window; ++k) {
-      const std::int64_t i = g.input_step(t, k);
-      if (!g.inside(i)) continue;
-      const T* in = x + (b * g.steps + i) * channels + c0;
+    for_each_window_step(g, x, channels, row, c0, [&](std::int64_t, const T* in) {
       for (int j = 0; j < W; ++j) sum[j] += in[j];
-    }
-    const T count = T(real_steps_in_window(g, t));
+    });
+    const T count = T(real_steps_in_window(g, row % g.out_steps));
     for (int j = 0; j < W; ++j) y[row * channels + c0 + j] = sum[j] / count;
   }
 };
@@ -107,15 +125,10 @@ struct AveragePoolGradBody {
   T* dx;
   template <int W>
   CUSEQ_HOST_DEVICE void tile(std::int64_t row, std::int64_t c0) const {
-    const std::int64_t b = row / g.steps, i = row % g.steps;
-    T sum[W];
-    for (int j = 0; j < W; ++j) sum[j] = T(0);
-    for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
-      const T count = T(real_steps_in_window(g, t));
-      const T* d = dy + (b * g.out_steps + t) * channels + c0;
-      for (int j = 0; j < W; ++j) sum[j] += d[j] / count;
-    }
-    for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
+    gather_from_windows<W>(g, channels, row, c0, dx,
+                           [&](std::int64_t, std::int64_t t, std::int64_t o) {
+                             return dy[o] / T(real_steps_in_window(g, t));
+                           });
   }
 };
 
