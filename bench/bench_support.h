@@ -54,4 +54,24 @@ inline Tensor random_input(const Shape& shape, Device device, std::uint64_t seed
   return t;
 }
 
+// Keras-layout recurrent weights of `cell` with input size = hidden, uniform
+// in [-1, 1), from seeds seed, seed + 1 and seed + 2.
+inline ops::RecurrentWeights random_recurrent_weights(RecurrentCell cell, std::int64_t hidden,
+                                                      Device device, std::uint64_t seed) {
+  const std::int64_t width = recurrent_gate_count(cell) * hidden;
+  return {random_input({hidden, width}, device, seed),
+          random_input({hidden, width}, device, seed + 1),
+          random_input(cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, device,
+                       seed + 2)};
+}
+
+// Zeros shaped like `weights`: what recurrent_backward adds the gradients into.
+inline ops::RecurrentWeights zero_gradients(const ops::RecurrentWeights& weights) {
+  const auto zeros_like = [](const Tensor& t) {
+    return Tensor::zeros(t.shape(), t.dtype(), t.device());
+  };
+  return {zeros_like(weights.kernel), zeros_like(weights.recurrent_kernel),
+          zeros_like(weights.bias)};
+}
+
 }  // namespace cuseq::bench

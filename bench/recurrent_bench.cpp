@@ -72,15 +72,10 @@ struct RnnData {
   ops::RecurrentInputs inputs;
   Tensor d_output;
   RnnData(const RnnShape& s, Device device) {
-    const std::int64_t width = recurrent_gate_count(s.cell) * s.hidden;
     spec.cell = s.cell;
     spec.return_sequences = true;
-    weights = {
-        random_input({s.hidden, width}, device, 1), random_input({s.hidden, width}, device, 2),
-        random_input(s.cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, device, 3)};
-    grads = {Tensor::zeros(weights.kernel.shape(), DType::float32, device),
-             Tensor::zeros(weights.recurrent_kernel.shape(), DType::float32, device),
-             Tensor::zeros(weights.bias.shape(), DType::float32, device)};
+    weights = random_recurrent_weights(s.cell, s.hidden, device, 1);
+    grads = zero_gradients(weights);
     inputs.x = random_input({s.batch, s.steps, s.hidden}, device, 4);
     d_output = random_input({s.batch, s.steps, s.hidden}, device, 5);
   }

@@ -44,15 +44,11 @@ void run_lstm_train(benchmark::State& state, Padding padding) {
   const Device device = device_of(state.range(0));
   if (!prepare_device(state, device)) return;
   const std::int64_t batch = state.range(1), hidden = state.range(2), steps = state.range(3);
-  const std::int64_t width = 4 * hidden;
   ops::RecurrentSpec spec;
   spec.return_sequences = true;
-  const ops::RecurrentWeights weights{random_input({hidden, width}, device, 1),
-                                      random_input({hidden, width}, device, 2),
-                                      random_input({width}, device, 3)};
-  ops::RecurrentWeights grads{Tensor::zeros(weights.kernel.shape(), DType::float32, device),
-                              Tensor::zeros(weights.recurrent_kernel.shape(), DType::float32, device),
-                              Tensor::zeros(weights.bias.shape(), DType::float32, device)};
+  const ops::RecurrentWeights weights =
+      random_recurrent_weights(RecurrentCell::lstm, hidden, device, 1);
+  ops::RecurrentWeights grads = zero_gradients(weights);
   ops::RecurrentInputs inputs;
   inputs.x = random_input({batch, steps, hidden}, device, 4);
   if (padding != Padding::none) inputs.step_mask = step_mask(batch, steps, padding, device);

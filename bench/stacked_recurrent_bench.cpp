@@ -4,7 +4,6 @@
 // reference), forward and training step (forward + backward); named _cuseq
 // and _reference for bench/ratios.py. On the CPU the automatic chunk is the
 // whole sequence, so both run the same work there.
-#include <memory>
 #include <vector>
 
 #include "bench_support.h"
@@ -34,27 +33,19 @@ struct StackData {
   std::vector<ops::RecurrentInputs> inputs;
   std::vector<ops::RecurrentWeights> grads;
   Tensor d_output;
-  std::vector<std::unique_ptr<Stream>> owned_streams;
   std::vector<const Stream*> streams;
 
   StackData(const StackShape& s, Device device, bool wavefront) {
-    const std::int64_t width = 4 * s.hidden;
     for (std::int64_t l = 0; l < s.layers; ++l) {
       ops::StackedRecurrentLayer layer;
       layer.spec.return_sequences = true;
-      const auto seed = static_cast<std::uint64_t>(3 * l);
-      layer.weights = {random_input({s.hidden, width}, device, seed + 1),
-                       random_input({s.hidden, width}, device, seed + 2),
-                       random_input({width}, device, seed + 3)};
-      grads.push_back({Tensor::zeros(layer.weights.kernel.shape(), DType::float32, device),
-                       Tensor::zeros(layer.weights.recurrent_kernel.shape(), DType::float32, device),
-                       Tensor::zeros(layer.weights.bias.shape(), DType::float32, device)});
+      layer.weights = random_recurrent_weights(RecurrentCell::lstm, s.hidden, device,
+                                               static_cast<std::uint64_t>(3 * l + 1));
+      grads.push_back(zero_gradients(layer.weights));
       layers.push_back(layer);
       inputs.emplace_back();
-      if (wavefront) {
-        owned_streams.push_back(std::make_unique<Stream>(device));
-        streams.push_back(owned_streams.back().get());
-      }
+      // The streams RecurrentStack uses.
+      if (wavefront) streams.push_back(&pooled_stream(device, static_cast<std::size_t>(l)));
     }
     inputs[0].x = random_input({s.batch, kSteps, s.hidden}, device, 100);
     d_output = random_input({s.batch, kSteps, s.hidden}, device, 101);
