@@ -49,7 +49,7 @@ run_logged configure 300 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Rel
 run_logged build 900 cmake --build build-gpu -j "$jobs" --target cuseq_gpu_tests ||
   { tail -50 "$OUT/build.log"; exit 1; }
 
-run_logged gpu_tests 300 bash -c "cd build-gpu && ctest -L gpu -j 4 --output-on-failure"
+run_logged gpu_tests 300 bash -c "cd build-gpu && ctest -L gpu -j 4 --timeout 120 --output-on-failure"
 # Everything else (benchmarks, CPU tests) builds while memcheck, one process,
 # runs; -k 0 keeps building the other targets past a broken one, and a
 # benchmark that did not build is skipped below.
@@ -77,7 +77,7 @@ for script in bench/*_torch_gpu.py; do
   [ -f "$script" ] || continue
   run_logged "$(basename "$script" .py)" 300 python3 "$script" --out "$OUT/$(basename "$script" .py).json"
 done
-run_logged cpu_tests 120 bash -c "cd build-gpu && ctest -L cpu -j $jobs --output-on-failure"
+run_logged cpu_tests 120 bash -c "cd build-gpu && ctest -L cpu -j $jobs --timeout 120 --output-on-failure"
 python3 bench/ratios.py "$OUT"/*.json >"$OUT/ratios.md" 2>&1
 log "done; summary in ratios.md"
 tail -3 "$OUT/gpu_tests.log" "$OUT/compute_sanitizer.log" | tee -a "$OUT/gpu_check.log"
