@@ -94,7 +94,7 @@ TEST(LanguageModel, BackwardReportsEachLayerLastToFirstOnceItsGradientsAreFinal)
   const Tensor ids =
       Tensor::from_vector(std::vector<std::int32_t>{0, 1, 2, 3, 4, 5}, Shape{2, 3}, model.device());
   const Tensor logits = model.forward(ids, true, states);
-  const Tensor grad_logits = testing::random_tensor<float>(logits.shape(), 3);
+  const Tensor grad_logits = testing::random_tensor<float>(logits.shape(), 3, model.device());
   std::vector<std::string> order;
   std::vector<std::vector<float>> grads_when_reported;
   model.backward(grad_logits, [&](Layer& layer) {
@@ -155,7 +155,9 @@ class Checkpoint : public ::testing::Test {
   void SetUp() override {
     corpus_path_ = noise_corpus("damage.tok", 5, 400);
     corpus_ = std::make_unique<TokenFile>(TokenFile::open(corpus_path_));
-    model_ = std::make_unique<LanguageModel>(tiny_config(5));
+    // On the CPU: WriterKilledMidWrite trains in a forked child, and CUDA
+    // cannot be used in a child forked after the parent initialised it.
+    model_ = std::make_unique<LanguageModel>(tiny_config(5), Device::cpu());
     trainer_ = std::make_unique<LanguageModelTrainer>(*model_, *corpus_, tiny_options());
     trainer_->train_step();
     trainer_->save_checkpoint(path_);

@@ -93,7 +93,13 @@ struct Outcome {
   void add(const std::string& name, const Tensor& t) {
     if (!t.defined()) return;
     names.push_back(name);
-    values.push_back(t.to(Device::cpu()).to_vector<double>());
+    const Tensor host = t.to(Device::cpu());
+    if (host.dtype() == DType::float64) {
+      values.push_back(host.to_vector<double>());
+    } else {
+      const std::vector<float> single = host.to_vector<float>();
+      values.emplace_back(single.begin(), single.end());
+    }
   }
 };
 
