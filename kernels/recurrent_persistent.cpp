@@ -4,14 +4,35 @@
 
 namespace cuseq::detail {
 
-bool use_persistent_algorithm(RecurrentAlgorithm algorithm, const PersistentProblem& problem,
-                              Device device, const std::string& op) {
-  // `automatic` stays on the standard loop until a GPU run has measured the
-  // persistent kernel faster for batch <= 16 (README, "Recurrent algorithms").
-  if (algorithm != RecurrentAlgorithm::persistent) return false;
-  const std::string reason = on_backend(device, op, [&](auto where) {
+namespace {
+
+// Where an H200 measured the persistent kernels faster than the standard loop
+// (bench/results/h200: 1.04-4.9x for forward and training at batch 1 and 8 with
+// 256 or 512 units; slower with 1024 units, where the slices of
+// recurrent_kernel leave too few blocks per SM). Batches 9-16 are unmeasured.
+bool persistent_measured_faster(const PersistentProblem& problem) {
+  return problem.batch <= 8 && problem.units <= 512;
+}
+
+std::string ineligibility(const PersistentProblem& problem, Device device, const std::string& op) {
+  return on_backend(device, op, [&](auto where) {
     return RecurrentPersistentKernels<decltype(where)>::ineligibility(problem);
   });
+}
+
+}  // namespace
+
+bool use_persistent_algorithm(RecurrentAlgorithm algorithm, const PersistentProblem& problem,
+                              Device device, const std::string& op) {
+  switch (algorithm) {
+    case RecurrentAlgorithm::standard:
+      return false;
+    case RecurrentAlgorithm::automatic:
+      return persistent_measured_faster(problem) && ineligibility(problem, device, op).empty();
+    case RecurrentAlgorithm::persistent:
+      break;
+  }
+  const std::string reason = ineligibility(problem, device, op);
   check(reason.empty(), op, "the persistent recurrent algorithm cannot run here: ", reason,
         " (use RecurrentAlgorithm::standard or automatic)");
   return true;

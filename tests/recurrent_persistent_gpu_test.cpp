@@ -238,6 +238,7 @@ TEST(RecurrentPersistentGpu, LayerOptionSelectsThePersistentKernel) {
   RecurrentOptions options;
   options.return_sequences = true;
   options.seed = 3;
+  options.algorithm = RecurrentAlgorithm::standard;
   auto standard = testing::make_recurrent("LSTM", 32, options);
   options.algorithm = RecurrentAlgorithm::persistent;
   auto persistent = testing::make_recurrent("LSTM", 32, options);
@@ -256,6 +257,21 @@ TEST(RecurrentPersistentGpu, LayerOptionSelectsThePersistentKernel) {
         persistent->forward(random_tensor<float>({17, 6, 5}, 2, kGpu), context);
       },
       {"LSTM forward", "persistent", "batch 17"});
+}
+
+TEST(RecurrentPersistentGpu, AutomaticPicksPersistentWhereMeasuredFasterElseStandard) {
+  CUSEQ_REQUIRE_GPU();
+  for (const std::int64_t batch : {5, 12}) {
+    PersistentCase c;
+    c.batch = batch;
+    SCOPED_TRACE(describe(c));
+    const Problem problem = make_problem<float>(c);
+    const Outcome persistent = run(problem, RecurrentAlgorithm::persistent, kGpu);
+    const Outcome standard = run(problem, RecurrentAlgorithm::standard, kGpu);
+    ASSERT_NE(persistent.values, standard.values) << "the algorithms must differ in rounding";
+    const Outcome automatic = run(problem, RecurrentAlgorithm::automatic, kGpu);
+    EXPECT_EQ(automatic.values, batch <= 8 ? persistent.values : standard.values);
+  }
 }
 
 TEST(RecurrentPersistentGpu, RecurrentKernelTooLargeForSharedMemoryIsAClearError) {

@@ -95,10 +95,15 @@ void expect_stack_matches_cpu(std::int64_t chunk_steps) {
   }
 }
 
-TEST(StackedRecurrentGpu, AutomaticChunksOnStreamsMatchTheCpuLayerByLayer) {
+TEST(StackedRecurrentGpu, AutomaticChunkIsTheWholeSequenceAndMatchesTheCpu) {
   CUSEQ_REQUIRE_GPU();
-  EXPECT_EQ(ops::automatic_chunk_steps(kGpu, kSteps), 8);
+  EXPECT_EQ(ops::automatic_chunk_steps(kGpu, kSteps), kSteps);
   expect_stack_matches_cpu(0);
+}
+
+TEST(StackedRecurrentGpu, ChunksOnStreamsMatchTheCpuLayerByLayer) {
+  CUSEQ_REQUIRE_GPU();
+  expect_stack_matches_cpu(8);
 }
 
 TEST(StackedRecurrentGpu, ChunksNotDividingTheStepsMatchTheCpuLayerByLayer) {

@@ -83,9 +83,13 @@ if [ "${GPU_CHECK_TESTS_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
+# The warm-up keeps one-time costs (CUDA context, cuBLAS/cuDNN handles, lazy
+# kernel loading) out of each binary's first benchmark: the first H200 run
+# timed its first shape 50-400x slower without it.
 run_bench() {  # log-name binary filter: one JSON per call, so a timeout loses only that part
   [ -x "$2" ] || return 0
   run_logged "$1" 180 "$2" --benchmark_filter="$3" --benchmark_min_time=0.05s \
+    --benchmark_min_warmup_time=0.02 \
     --benchmark_out="$logs/$1.json" --benchmark_out_format=json
 }
 # The recurrent grid first, in four parts: it is what cuseq claims to be fast at.

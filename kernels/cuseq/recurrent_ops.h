@@ -30,9 +30,8 @@ enum class RecurrentCell { simple_rnn, lstm, gru };
 // persistent (GPU, batch <= 16): one cooperative kernel for all steps that
 //   keeps recurrent_kernel in shared memory; an Error naming the reason where
 //   it cannot run (the CPU, a larger batch, a recurrent_kernel too large).
-// automatic: standard for now; it picks persistent for batch <= 16 once a GPU
-//   run has measured the persistent kernel faster there (README, "Recurrent
-//   algorithms").
+// automatic: persistent where it runs and an H200 measured it faster (batch
+//   <= 8, units <= 512), else standard (README, "Recurrent algorithms").
 enum class RecurrentAlgorithm { automatic, standard, persistent };
 
 CUSEQ_API std::string recurrent_cell_name(RecurrentCell cell);
