@@ -38,12 +38,11 @@ inline void finish(Device device) { synchronize(device); }
 inline void report_rates(benchmark::State& state, double bytes_per_iteration,
                          double flops_per_iteration = 0) {
   const double iterations = static_cast<double>(state.iterations());
-  state.counters["bytes/s"] = benchmark::Counter(bytes_per_iteration * iterations,
-                                                 benchmark::Counter::kIsRate,
-                                                 benchmark::Counter::kIs1024);
+  state.counters["bytes/s"] = benchmark::Counter(
+      bytes_per_iteration * iterations, benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
   if (flops_per_iteration > 0) {
-    state.counters["FLOP/s"] = benchmark::Counter(flops_per_iteration * iterations,
-                                                  benchmark::Counter::kIsRate);
+    state.counters["FLOP/s"] =
+        benchmark::Counter(flops_per_iteration * iterations, benchmark::Counter::kIsRate);
   }
 }
 
@@ -59,10 +58,9 @@ inline Tensor random_input(const Shape& shape, Device device, std::uint64_t seed
 inline ops::RecurrentWeights random_recurrent_weights(RecurrentCell cell, std::int64_t hidden,
                                                       Device device, std::uint64_t seed) {
   const std::int64_t width = recurrent_gate_count(cell) * hidden;
-  return {random_input({hidden, width}, device, seed),
-          random_input({hidden, width}, device, seed + 1),
-          random_input(cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, device,
-                       seed + 2)};
+  return {
+      random_input({hidden, width}, device, seed), random_input({hidden, width}, device, seed + 1),
+      random_input(cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, device, seed + 2)};
 }
 
 // Zeros shaped like `weights`: what recurrent_backward adds the gradients into.

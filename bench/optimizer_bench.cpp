@@ -26,28 +26,34 @@ void run_optimizer(benchmark::State& state, Make make, double bytes_per_element)
 }
 
 void BM_AdamStep_cuseq(benchmark::State& state) {
-  run_optimizer(state, [] { return std::make_unique<Adam>(); }, 28.0);
+  run_optimizer(
+      state, [] { return std::make_unique<Adam>(); }, 28.0);
 }
 BENCHMARK(BM_AdamStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_RmspropStep_cuseq(benchmark::State& state) {
   // w, g, rms read; w, rms written.
-  run_optimizer(state, [] { return std::make_unique<RMSprop>(); }, 20.0);
+  run_optimizer(
+      state, [] { return std::make_unique<RMSprop>(); }, 20.0);
 }
 BENCHMARK(BM_RmspropStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_SgdMomentumStep_cuseq(benchmark::State& state) {
-  run_optimizer(state, [] { return std::make_unique<SGD>(0.01, 0.9); }, 20.0);
+  run_optimizer(
+      state, [] { return std::make_unique<SGD>(0.01, 0.9); }, 20.0);
 }
 BENCHMARK(BM_SgdMomentumStep_cuseq)->Apply(element_counts)->UseRealTime();
 
 void BM_AdamStepClipnorm_cuseq(benchmark::State& state) {
   // The norm pass reads g once more.
-  run_optimizer(state, [] {
-    auto adam = std::make_unique<Adam>();
-    adam->clipping.clipnorm = 1.0;
-    return adam;
-  }, 32.0);
+  run_optimizer(
+      state,
+      [] {
+        auto adam = std::make_unique<Adam>();
+        adam->clipping.clipnorm = 1.0;
+        return adam;
+      },
+      32.0);
 }
 BENCHMARK(BM_AdamStepClipnorm_cuseq)->Apply(element_counts)->UseRealTime();
 

@@ -43,11 +43,12 @@ void BM_Tanh_reference(benchmark::State& state) {
     state.SetLabel("oneDNN eltwise_tanh");
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     dnnl::stream stream(engine);
-    const dnnl::memory::desc desc({count}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
+    const dnnl::memory::desc desc({count}, dnnl::memory::data_type::f32,
+                                  dnnl::memory::format_tag::a);
     dnnl::memory source(desc, engine, x.data<float>()), destination(desc, engine, y.data<float>());
     const dnnl::eltwise_forward::primitive_desc primitive(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::eltwise_tanh,
-                                    desc, 0.f, 0.f),
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference,
+                                    dnnl::algorithm::eltwise_tanh, desc, 0.f, 0.f),
         engine);
     dnnl::eltwise_forward tanh_forward(primitive);
     for (auto _ : state) {
@@ -65,13 +66,15 @@ void BM_Tanh_reference(benchmark::State& state) {
     cudnnCreate(&handle);
     cudnnTensorDescriptor_t desc = nullptr;
     cudnnCreateTensorDescriptor(&desc);
-    cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, 1, 1, static_cast<int>(count));
+    cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, 1, 1,
+                               static_cast<int>(count));
     cudnnActivationDescriptor_t activation = nullptr;
     cudnnCreateActivationDescriptor(&activation);
     cudnnSetActivationDescriptor(activation, CUDNN_ACTIVATION_TANH, CUDNN_NOT_PROPAGATE_NAN, 0.0);
     const float one = 1.0f, zero = 0.0f;
     for (auto _ : state) {
-      cudnnActivationForward(handle, activation, &one, desc, x.data<float>(), &zero, desc, y.data<float>());
+      cudnnActivationForward(handle, activation, &one, desc, x.data<float>(), &zero, desc,
+                             y.data<float>());
       cudaDeviceSynchronize();
     }
     cudnnDestroyActivationDescriptor(activation);

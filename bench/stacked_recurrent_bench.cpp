@@ -62,7 +62,7 @@ void run(benchmark::State& state, bool training, bool wavefront) {
   // The reference: one chunk of all steps, every layer on the caller's stream.
   const std::int64_t chunk_steps = wavefront ? kWavefrontChunkSteps : kSteps;
   state.SetLabel(wavefront ? "wavefront, " + std::to_string(chunk_steps) + " steps a chunk"
-                          : "layer by layer");
+                           : "layer by layer");
   for (auto _ : state) {
     const ops::StackedRecurrentTape tape =
         ops::stacked_recurrent_forward(d.layers, d.inputs, chunk_steps, d.streams);

@@ -1,10 +1,9 @@
-#include "core/detail/blas_handles.h"
-
 #include <map>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
 
+#include "core/detail/blas_handles.h"
 #include "core/detail/cuda_check.h"
 
 namespace cuseq::detail {
@@ -73,8 +72,6 @@ cublasHandle_t cublas_handle(int device_index, cudaStream_t stream) {
   return handle;
 }
 
-void release_cublas_workspace(cudaStream_t stream) noexcept {
-  stream_workspaces().release(stream);
-}
+void release_cublas_workspace(cudaStream_t stream) noexcept { stream_workspaces().release(stream); }
 
 }  // namespace cuseq::detail

@@ -1,9 +1,8 @@
-#include "core/detail/caching_allocator.h"
-
 #include <cuda_runtime.h>
 
 #include <algorithm>
 
+#include "core/detail/caching_allocator.h"
 #include "core/detail/cuda_check.h"
 #include "cuseq/error.h"
 

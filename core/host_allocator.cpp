@@ -1,10 +1,10 @@
 // Host memory: 64-byte aligned (whole cache lines, AVX-512 loads), with the
 // same in-use and peak statistics the GPU allocator keeps.
+#include "core/detail/host_allocator.h"
+
 #include <atomic>
 #include <cstdlib>
 #include <new>
-
-#include "core/detail/host_allocator.h"
 
 namespace cuseq::detail {
 namespace {

@@ -16,8 +16,7 @@ const Stream& pooled_stream(Device device, std::size_t index) {
   // Never destroyed: at exit the CUDA context may already be gone.
   static auto* const pools = new std::map<std::pair<bool, int>, Pool>();
   const std::lock_guard<std::mutex> lock(mutex);
-  std::unique_ptr<Stream>& stream =
-      (*pools)[{device.is_cuda(), device.index()}][index % kPoolSize];
+  std::unique_ptr<Stream>& stream = (*pools)[{device.is_cuda(), device.index()}][index % kPoolSize];
   if (!stream) stream = std::make_unique<Stream>(device);
   return *stream;
 }

@@ -32,8 +32,8 @@ Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
 
 template <class T>
 Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape, Device device) {
-  check(static_cast<std::int64_t>(values.size()) == shape.numel(), "Tensor::from_vector",
-        "shape ", shape.str(), " needs ", shape.numel(), " values, got ", values.size());
+  check(static_cast<std::int64_t>(values.size()) == shape.numel(), "Tensor::from_vector", "shape ",
+        shape.str(), " needs ", shape.numel(), " values, got ", values.size());
   Tensor tensor = empty(shape, dtype_of<T>(), device);
   detail::copy_bytes(tensor.raw_data(), device, values.data(), Device::cpu(), tensor.nbytes());
   return tensor;
@@ -72,10 +72,14 @@ std::vector<T> Tensor::to_vector() const {
 double Tensor::item() const {
   check(numel() == 1, "Tensor::item", "expected a tensor of one element, got ", str());
   switch (dtype_) {
-    case DType::float32: return to_vector<float>()[0];
-    case DType::float64: return to_vector<double>()[0];
-    case DType::int32: return to_vector<std::int32_t>()[0];
-    default: fail("Tensor::item", "unsupported dtype ", dtype_name(dtype_));
+    case DType::float32:
+      return to_vector<float>()[0];
+    case DType::float64:
+      return to_vector<double>()[0];
+    case DType::int32:
+      return to_vector<std::int32_t>()[0];
+    default:
+      fail("Tensor::item", "unsupported dtype ", dtype_name(dtype_));
   }
 }
 
@@ -127,8 +131,8 @@ Tensor Tensor::reshape(std::vector<std::int64_t> dims) const {
 
 Tensor Tensor::slice(std::int64_t begin, std::int64_t end) const {
   check(rank() >= 1, "Tensor::slice", "needs a tensor of rank >= 1, got ", str());
-  check(0 <= begin && begin <= end && end <= dim(0), "Tensor::slice", "rows [", begin, ", ",
-        end, ") out of range for ", str());
+  check(0 <= begin && begin <= end && end <= dim(0), "Tensor::slice", "rows [", begin, ", ", end,
+        ") out of range for ", str());
   std::vector<std::int64_t> dims = shape_.dims();
   const std::int64_t row_elements = dims[0] == 0 ? 0 : numel() / dims[0];
   dims[0] = end - begin;

@@ -21,8 +21,8 @@ enum class BinaryOp { add, subtract, multiply };
 
 template <class Where>
 struct Kernels {
-  static void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b,
-                   Tensor& c, double alpha, double beta);
+  static void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, Tensor& c,
+                   double alpha, double beta);
   static void binary(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out);
   static void axpby(double alpha, const Tensor& x, double beta, const Tensor& y, Tensor& out);
   static void bias_add(const Tensor& x, const Tensor& bias, Tensor& out);
@@ -35,11 +35,10 @@ struct Kernels {
                                   Tensor& dx);
   // Softmax over rows of `columns` elements.
   static void softmax_forward(const Tensor& x, std::int64_t columns, Tensor& y);
-  static void softmax_backward(const Tensor& y, const Tensor& dy, std::int64_t columns,
-                               Tensor& dx);
+  static void softmax_backward(const Tensor& y, const Tensor& dy, std::int64_t columns, Tensor& dx);
   // x viewed as [outer, extent, inner] reduced over extent into [outer, inner].
-  static void reduce(Reduction reduction, const Tensor& x, std::int64_t outer,
-                     std::int64_t extent, std::int64_t inner, Tensor& out);
+  static void reduce(Reduction reduction, const Tensor& x, std::int64_t outer, std::int64_t extent,
+                     std::int64_t inner, Tensor& out);
   static void argmax(const Tensor& x, std::int64_t columns, Tensor& out);
   // x viewed as [rows, columns, inner] written as [columns, rows, inner].
   static void swap_leading_axes(const Tensor& x, std::int64_t rows, std::int64_t columns,

@@ -90,12 +90,12 @@ void call_openblas(const Gemm<double>& g) {
 // than kParallelGemmFlops or kBlockMultiple wide; 1 inside a parallel region.
 std::int64_t block_count(std::int64_t m, std::int64_t n, std::int64_t k) {
   if (omp_in_parallel()) return 1;
-  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
-                       static_cast<double>(k);
+  const double flops =
+      2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const auto by_work = static_cast<std::int64_t>(flops / kParallelGemmFlops);
   const std::int64_t by_width = std::max(m, n) / kBlockMultiple;
-  return std::max<std::int64_t>(1, std::min({std::int64_t{omp_get_max_threads()}, by_work,
-                                             by_width}));
+  return std::max<std::int64_t>(1,
+                                std::min({std::int64_t{omp_get_max_threads()}, by_work, by_width}));
 }
 
 template <class T>
@@ -109,7 +109,7 @@ void gemm_in_blocks(const Gemm<T>& g) {
   const std::int64_t extent = by_rows ? g.m : g.n;
   const std::int64_t per_block =
       (extent / blocks + kBlockMultiple - 1) / kBlockMultiple * kBlockMultiple;
-#pragma omp parallel for schedule(static) num_threads(static_cast<int>(blocks))
+#pragma omp parallel for schedule(static) num_threads(static_cast <int>(blocks))
   for (std::int64_t block = 0; block < blocks; ++block) {
     const std::int64_t begin = block * per_block;
     const std::int64_t end = block == blocks - 1 ? extent : std::min(extent, begin + per_block);
@@ -129,8 +129,8 @@ void blas_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t 
 void blas_gemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k,
                double alpha, const double* a, std::int64_t lda, const double* b, std::int64_t ldb,
                double beta, double* c, std::int64_t ldc) {
-  gemm_in_blocks(Gemm<double>{transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                              ldc});
+  gemm_in_blocks(
+      Gemm<double>{transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc});
 }
 
 }  // namespace cuseq::detail

@@ -19,9 +19,8 @@ void cast(const Tensor& x, Tensor& out) {
         " -> ", out.str());
   check_shape(out, x.shape(), op, "out");
   check_same_device(x, out, op);
-  detail::on_backend(out.device(), op, [&](auto where) {
-    detail::CastKernels<decltype(where)>::cast(x, out);
-  });
+  detail::on_backend(out.device(), op,
+                     [&](auto where) { detail::CastKernels<decltype(where)>::cast(x, out); });
 }
 
 Tensor cast(const Tensor& x, DType dtype) {

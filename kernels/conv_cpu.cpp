@@ -14,8 +14,8 @@ namespace {
 
 // Row-major c = op(a) @ op(b) + beta * c of packed matrices.
 template <class T>
-void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
-          const T* b, T beta, T* c) {
+void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a, const T* b,
+          T beta, T* c) {
   blas_gemm(ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, beta, c, n);
 }
 

@@ -18,9 +18,12 @@ struct TypeTag {
 template <class Body>
 decltype(auto) dispatch_floating(DType dtype, const std::string& where, Body&& body) {
   switch (dtype) {
-    case DType::float32: return body(TypeTag<float>{});
-    case DType::float64: return body(TypeTag<double>{});
-    default: fail(where, "expected a float32 or float64 tensor, got ", dtype_name(dtype));
+    case DType::float32:
+      return body(TypeTag<float>{});
+    case DType::float64:
+      return body(TypeTag<double>{});
+    default:
+      fail(where, "expected a float32 or float64 tensor, got ", dtype_name(dtype));
   }
 }
 

@@ -15,8 +15,8 @@ namespace cuseq::detail {
 template <class Body>
 __global__ void for_each_index_kernel(std::int64_t count, Body body) {
   const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
-  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
-       i < count; i += stride) {
+  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < count;
+       i += stride) {
     body(i);
   }
 }
@@ -27,7 +27,7 @@ void for_each_index(Cuda, std::int64_t count, const Body& body) {
   constexpr int kThreads = 256;
   const std::int64_t blocks = std::min<std::int64_t>((count + kThreads - 1) / kThreads, 65535 * 8);
   for_each_index_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, launch_stream()>>>(count,
-                                                                                    body);
+                                                                                         body);
   CUSEQ_CUDA_CHECK_LAUNCH();
 }
 

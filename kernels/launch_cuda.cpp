@@ -1,8 +1,7 @@
-#include "kernels/cuda_launch.h"
-
 #include "core/detail/cuda_check.h"
 #include "cuseq/stream.h"
 #include "kernels/backend.h"
+#include "kernels/cuda_launch.h"
 
 namespace cuseq::detail {
 namespace {

@@ -113,13 +113,16 @@ std::int64_t LossKernels<Cuda>::first_invalid_label(const Tensor& labels, std::i
   Tensor first = Tensor::empty(Shape{2}, DType::int32, labels.device());  // 8 bytes
   auto* flag = static_cast<unsigned long long*>(first.raw_data());
   const unsigned long long none = ~0ULL;
-  CUSEQ_CUDA_CHECK(cudaMemcpyAsync(flag, &none, sizeof(none), cudaMemcpyHostToDevice, launch_stream()));
+  CUSEQ_CUDA_CHECK(
+      cudaMemcpyAsync(flag, &none, sizeof(none), cudaMemcpyHostToDevice, launch_stream()));
   constexpr int kThreads = 256;
-  first_invalid_label_kernel<<<static_cast<unsigned>((count + kThreads - 1) / kThreads), kThreads, 0,
-                               launch_stream()>>>(labels.data<std::int32_t>(), count, classes, flag);
+  first_invalid_label_kernel<<<static_cast<unsigned>((count + kThreads - 1) / kThreads), kThreads,
+                               0, launch_stream()>>>(labels.data<std::int32_t>(), count, classes,
+                                                     flag);
   CUSEQ_CUDA_CHECK_LAUNCH();
   unsigned long long result = none;
-  CUSEQ_CUDA_CHECK(cudaMemcpyAsync(&result, flag, sizeof(result), cudaMemcpyDeviceToHost, launch_stream()));
+  CUSEQ_CUDA_CHECK(
+      cudaMemcpyAsync(&result, flag, sizeof(result), cudaMemcpyDeviceToHost, launch_stream()));
   CUSEQ_CUDA_CHECK(cudaStreamSynchronize(launch_stream()));
   return result == none ? -1 : static_cast<std::int64_t>(result);
 }

@@ -1,7 +1,7 @@
 // CPU twins of the loss kernels: loss_walk.h with one thread walking each row
 // in order, rows shared out by OpenMP.
-#include "kernels/parallel_for_cpu.h"
 #include "kernels/loss_math.h"
+#include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {
 

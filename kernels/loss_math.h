@@ -73,9 +73,8 @@ template <class T, class Walk>
 CUSEQ_HOST_DEVICE T binary_crossentropy_logits_row(const Walk& w, const T* x, const T* y,
                                                    std::int64_t columns, T* grad, T scale) {
   if (grad) {
-    w.each(columns, [&](std::int64_t c) {
-      grad[c] = scale * (stable_sigmoid(x[c]) - y[c]) / T(columns);
-    });
+    w.each(columns,
+           [&](std::int64_t c) { grad[c] = scale * (stable_sigmoid(x[c]) - y[c]) / T(columns); });
   }
   const T total = w.sum(columns, [&](std::int64_t c) {
     return (x[c] > T(0) ? x[c] : T(0)) - x[c] * y[c] + log1p(exp(-fabs(x[c])));
@@ -89,14 +88,12 @@ template <class T, class Walk>
 CUSEQ_HOST_DEVICE T categorical_crossentropy_row(const Walk& w, const T* p, const T* y,
                                                  std::int64_t columns, T* grad, T scale) {
   const T sum = w.sum(columns, [&](std::int64_t c) { return p[c]; });
-  const T total = w.sum(columns, [&](std::int64_t c) {
-    return -y[c] * log(clip_probability(p[c] / sum));
-  });
+  const T total =
+      w.sum(columns, [&](std::int64_t c) { return -y[c] * log(clip_probability(p[c] / sum)); });
   if (grad) {
     // sum_j dL/dq_j * q_j: (-y / q) * q where the clip passes.
-    const T weighted = w.sum(columns, [&](std::int64_t c) {
-      return -clip_passes(p[c] / sum) * y[c];
-    });
+    const T weighted =
+        w.sum(columns, [&](std::int64_t c) { return -clip_passes(p[c] / sum) * y[c]; });
     w.each(columns, [&](std::int64_t c) {
       const T q = p[c] / sum;
       const T dq = clip_passes(q) * -y[c] / clip_probability(q);
@@ -122,8 +119,7 @@ CUSEQ_HOST_DEVICE T categorical_crossentropy_logits_row(const Walk& w, const T* 
   const T total = w.sum(columns, [&](std::int64_t c) { return y[c] * (lse - x[c]); });
   if (grad) {
     const T y_sum = w.sum(columns, [&](std::int64_t c) { return y[c]; });
-    w.each(columns,
-           [&](std::int64_t c) { grad[c] = scale * (y_sum * exp(x[c] - lse) - y[c]); });
+    w.each(columns, [&](std::int64_t c) { grad[c] = scale * (y_sum * exp(x[c] - lse) - y[c]); });
   }
   return total;
 }
@@ -197,9 +193,8 @@ CUSEQ_HOST_DEVICE T binary_accuracy_row(const Walk& w, const T* p, const T* y,
 // One row's loss: the walkers call this with the row's pointers. `labels` is
 // used by the sparse loss, `y` by the others; `grad` may be null.
 template <class T, class Walk>
-CUSEQ_HOST_DEVICE T loss_row(const Walk& w, LossKind kind, bool from_logits, const T* p,
-                             const T* y, std::int32_t label, std::int64_t columns, T* grad,
-                             T scale) {
+CUSEQ_HOST_DEVICE T loss_row(const Walk& w, LossKind kind, bool from_logits, const T* p, const T* y,
+                             std::int32_t label, std::int64_t columns, T* grad, T scale) {
   switch (kind) {
     case LossKind::binary_crossentropy:
       return from_logits ? binary_crossentropy_logits_row(w, p, y, columns, grad, scale)
@@ -208,10 +203,13 @@ CUSEQ_HOST_DEVICE T loss_row(const Walk& w, LossKind kind, bool from_logits, con
       return from_logits ? categorical_crossentropy_logits_row(w, p, y, columns, grad, scale)
                          : categorical_crossentropy_row(w, p, y, columns, grad, scale);
     case LossKind::sparse_categorical_crossentropy:
-      return from_logits ? sparse_categorical_crossentropy_logits_row(w, p, label, columns, grad, scale)
-                         : sparse_categorical_crossentropy_row(w, p, label, columns, grad, scale);
-    case LossKind::mean_squared_error: return mean_squared_error_row(w, p, y, columns, grad, scale);
-    case LossKind::mean_absolute_error: return mean_absolute_error_row(w, p, y, columns, grad, scale);
+      return from_logits
+                 ? sparse_categorical_crossentropy_logits_row(w, p, label, columns, grad, scale)
+                 : sparse_categorical_crossentropy_row(w, p, label, columns, grad, scale);
+    case LossKind::mean_squared_error:
+      return mean_squared_error_row(w, p, y, columns, grad, scale);
+    case LossKind::mean_absolute_error:
+      return mean_absolute_error_row(w, p, y, columns, grad, scale);
   }
   return T(0);
 }
@@ -220,13 +218,16 @@ template <class T, class Walk>
 CUSEQ_HOST_DEVICE T metric_row(const Walk& w, MetricKind kind, const T* p, const T* y,
                                std::int32_t label, std::int64_t columns) {
   switch (kind) {
-    case MetricKind::binary_accuracy: return binary_accuracy_row(w, p, y, columns);
+    case MetricKind::binary_accuracy:
+      return binary_accuracy_row(w, p, y, columns);
     case MetricKind::categorical_accuracy:
       return w.first_argmax(p, columns) == w.first_argmax(y, columns) ? T(1) : T(0);
     case MetricKind::sparse_categorical_accuracy:
       return w.first_argmax(p, columns) == label ? T(1) : T(0);
-    case MetricKind::mean_absolute_error: return mean_absolute_error_row<T>(w, p, y, columns, nullptr, T(0));
-    case MetricKind::mean_squared_error: return mean_squared_error_row<T>(w, p, y, columns, nullptr, T(0));
+    case MetricKind::mean_absolute_error:
+      return mean_absolute_error_row<T>(w, p, y, columns, nullptr, T(0));
+    case MetricKind::mean_squared_error:
+      return mean_squared_error_row<T>(w, p, y, columns, nullptr, T(0));
   }
   return T(0);
 }

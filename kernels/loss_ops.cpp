@@ -56,7 +56,9 @@ void loss_rows(LossKind kind, bool from_logits, const Tensor& predictions, const
     if (is_sparse(kind)) {
       const std::int64_t bad = K::first_invalid_label(target, columns);
       if (bad >= 0) {
-        const std::int32_t label = target.reshape({-1}).slice(bad, bad + 1).to(Device::cpu())
+        const std::int32_t label = target.reshape({-1})
+                                       .slice(bad, bad + 1)
+                                       .to(Device::cpu())
                                        .template to_vector<std::int32_t>()[0];
         fail("sparse_categorical_crossentropy", "label ", label, " at position ", bad,
              " is outside [0, ", columns, ") for predictions ", predictions.str());
@@ -68,7 +70,8 @@ void loss_rows(LossKind kind, bool from_logits, const Tensor& predictions, const
 
 void metric_rows(MetricKind kind, const Tensor& predictions, const Tensor& target,
                  Tensor& row_values) {
-  const std::int64_t columns = check_rows("metric", is_sparse(kind), predictions, target, row_values);
+  const std::int64_t columns =
+      check_rows("metric", is_sparse(kind), predictions, target, row_values);
   on_backend(predictions.device(), "metric", [&](auto where) {
     LossKernels<decltype(where)>::metric_rows(kind, predictions, target, columns, row_values);
   });

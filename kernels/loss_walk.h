@@ -44,9 +44,9 @@ struct LossRowBody {
   T scale;
   template <class Walk>
   CUSEQ_HOST_DEVICE void operator()(std::int64_t r, const Walk& w) const {
-    const T value = loss_row(w, kind, from_logits, predictions + r * columns,
-                             targets.row(r, columns), targets.label(r), columns,
-                             grad ? grad + r * columns : nullptr, scale);
+    const T value =
+        loss_row(w, kind, from_logits, predictions + r * columns, targets.row(r, columns),
+                 targets.label(r), columns, grad ? grad + r * columns : nullptr, scale);
     if (w.leads()) row_loss[r] = value;
   }
 };
@@ -74,8 +74,8 @@ void LossKernels<Where>::loss_rows(LossKind kind, bool from_logits, const Tensor
     using T = typename decltype(tag)::type;
     for_each_row(Where{}, row_loss.numel(), columns,
                  LossRowBody<T>{kind, from_logits, predictions.data<T>(), row_targets<T>(target),
-                                  columns, row_loss.data<T>(),
-                                  grad.defined() ? grad.data<T>() : nullptr, T(grad_scale)});
+                                columns, row_loss.data<T>(),
+                                grad.defined() ? grad.data<T>() : nullptr, T(grad_scale)});
   });
 }
 
@@ -87,7 +87,7 @@ void LossKernels<Where>::metric_rows(MetricKind kind, const Tensor& predictions,
     using T = typename decltype(tag)::type;
     for_each_row(Where{}, row_values.numel(), columns,
                  MetricRowBody<T>{kind, predictions.data<T>(), row_targets<T>(target), columns,
-                                    row_values.data<T>()});
+                                  row_values.data<T>()});
   });
 }
 

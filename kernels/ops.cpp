@@ -17,11 +17,16 @@ Activation activation_from_name(const std::string& name) {
 
 std::string activation_name(Activation activation) {
   switch (activation) {
-    case Activation::linear: return "linear";
-    case Activation::relu: return "relu";
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::softmax: return "softmax";
+    case Activation::linear:
+      return "linear";
+    case Activation::relu:
+      return "relu";
+    case Activation::sigmoid:
+      return "sigmoid";
+    case Activation::tanh:
+      return "tanh";
+    case Activation::softmax:
+      return "softmax";
   }
   return "unknown";
 }
@@ -74,9 +79,8 @@ void binary(detail::BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out,
   check_floating(a, name, "a");
   check_like(b, a, name, "b");
   check_like(out, a, name, "out");
-  on_backend(out.device(), name, [&](auto where) {
-    Kernels<decltype(where)>::binary(op, a, b, out);
-  });
+  on_backend(out.device(), name,
+             [&](auto where) { Kernels<decltype(where)>::binary(op, a, b, out); });
 }
 
 }  // namespace
@@ -85,8 +89,8 @@ void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, 
           double alpha, double beta) {
   const std::string op = "gemm";
   check_floating(a, op, "a");
-  check(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, op, "expected matrices, got a ",
-        a.str(), ", b ", b.str(), ", c ", c.str());
+  check(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, op, "expected matrices, got a ", a.str(),
+        ", b ", b.str(), ", c ", c.str());
   check_dtype(b, a.dtype(), op, "b");
   check_dtype(c, a.dtype(), op, "c");
   check_same_device(a, b, op);
@@ -95,8 +99,8 @@ void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, 
   const std::int64_t k = transpose_a ? a.dim(0) : a.dim(1);
   const std::int64_t kb = transpose_b ? b.dim(1) : b.dim(0);
   const std::int64_t n = transpose_b ? b.dim(0) : b.dim(1);
-  check(k == kb, op, "inner extents differ: op(a) is [", m, ", ", k, "], op(b) is [", kb, ", ",
-        n, "]");
+  check(k == kb, op, "inner extents differ: op(a) is [", m, ", ", k, "], op(b) is [", kb, ", ", n,
+        "]");
   check_shape(c, Shape{m, n}, op, "c");
   on_backend(c.device(), op, [&](auto where) {
     Kernels<decltype(where)>::gemm(a, transpose_a, b, transpose_b, c, alpha, beta);
@@ -106,9 +110,9 @@ void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
   check(a.rank() == 2 && b.rank() == 2, "matmul", "expected matrices, got ", a.str(), " and ",
         b.str());
-  Tensor c = Tensor::empty(Shape{transpose_a ? a.dim(1) : a.dim(0),
-                                 transpose_b ? b.dim(0) : b.dim(1)},
-                           a.dtype(), a.device());
+  Tensor c =
+      Tensor::empty(Shape{transpose_a ? a.dim(1) : a.dim(0), transpose_b ? b.dim(0) : b.dim(1)},
+                    a.dtype(), a.device());
   gemm(a, transpose_a, b, transpose_b, c);
   return c;
 }
@@ -127,9 +131,8 @@ void axpby(double alpha, const Tensor& x, double beta, const Tensor& y, Tensor& 
   check_floating(x, "axpby", "x");
   check_like(y, x, "axpby", "y");
   check_like(out, x, "axpby", "out");
-  on_backend(out.device(), "axpby", [&](auto where) {
-    Kernels<decltype(where)>::axpby(alpha, x, beta, y, out);
-  });
+  on_backend(out.device(), "axpby",
+             [&](auto where) { Kernels<decltype(where)>::axpby(alpha, x, beta, y, out); });
 }
 
 void bias_add(const Tensor& x, const Tensor& bias, Tensor& out) {
@@ -140,9 +143,8 @@ void bias_add(const Tensor& x, const Tensor& bias, Tensor& out) {
   check_shape(bias, Shape{x.dim(-1)}, "bias_add", "bias");
   check_same_device(bias, x, "bias_add");
   check_like(out, x, "bias_add", "out");
-  on_backend(out.device(), "bias_add", [&](auto where) {
-    Kernels<decltype(where)>::bias_add(x, bias, out);
-  });
+  on_backend(out.device(), "bias_add",
+             [&](auto where) { Kernels<decltype(where)>::bias_add(x, bias, out); });
 }
 
 void fill(Tensor& out, double value) {
@@ -155,9 +157,8 @@ void fill(Tensor& out, double value) {
 void random_uniform(Tensor& out, double low, double high, Generator::Stream stream) {
   check_floating(out, "random_uniform", "out");
   check(low <= high, "random_uniform", "expected low <= high, got ", low, " > ", high);
-  on_backend(out.device(), "random_uniform", [&](auto where) {
-    Kernels<decltype(where)>::random_uniform(out, low, high, stream);
-  });
+  on_backend(out.device(), "random_uniform",
+             [&](auto where) { Kernels<decltype(where)>::random_uniform(out, low, high, stream); });
 }
 
 void random_normal(Tensor& out, double mean, double stddev, Generator::Stream stream) {
@@ -235,9 +236,8 @@ void argmax(const Tensor& x, Tensor& out) {
   check_dtype(out, DType::int32, "argmax", "out");
   check_shape(out, without_axis(x.shape(), x.rank() - 1), "argmax", "out");
   check_same_device(out, x, "argmax");
-  on_backend(out.device(), "argmax", [&](auto where) {
-    Kernels<decltype(where)>::argmax(x, x.dim(-1), out);
-  });
+  on_backend(out.device(), "argmax",
+             [&](auto where) { Kernels<decltype(where)>::argmax(x, x.dim(-1), out); });
 }
 
 Tensor argmax(const Tensor& x) {

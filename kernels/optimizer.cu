@@ -30,8 +30,8 @@ __device__ void block_tree_sum(double* partial) {
 
 // Block b sums clip(grad)^2 over its share [b * share, (b + 1) * share).
 template <class T>
-__global__ void clipped_squared_norm_partials(const T* grad, std::int64_t count,
-                                              std::int64_t share, T clipvalue, double* partials) {
+__global__ void clipped_squared_norm_partials(const T* grad, std::int64_t count, std::int64_t share,
+                                              T clipvalue, double* partials) {
   __shared__ double partial[kNormThreads];
   const ClipRule<T> clip{clipvalue, T(0), nullptr};
   const std::int64_t begin = blockIdx.x * share;
@@ -68,9 +68,9 @@ void OptimizerKernels<Cuda>::clipped_squared_norm(const Tensor& grad, double cli
   Tensor partials = Tensor::empty(Shape{blocks}, DType::float64, grad.device());
   dispatch_floating(grad.dtype(), "clipped_squared_norm", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    clipped_squared_norm_partials<T><<<static_cast<unsigned>(blocks), kNormThreads, 0,
-                                       launch_stream()>>>(grad.data<T>(), count, share,
-                                                          T(clipvalue), partials.data<double>());
+    clipped_squared_norm_partials<T>
+        <<<static_cast<unsigned>(blocks), kNormThreads, 0, launch_stream()>>>(
+            grad.data<T>(), count, share, T(clipvalue), partials.data<double>());
     CUSEQ_CUDA_CHECK_LAUNCH();
     sum_partials<T><<<1, kNormThreads, 0, launch_stream()>>>(
         partials.data<double>(), static_cast<int>(blocks), out.data<T>());

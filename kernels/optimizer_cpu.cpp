@@ -1,7 +1,7 @@
 // CPU twins of the optimizer kernels: optimizer_walk.h walked by OpenMP, and
 // a serial norm (a fixed order, accumulated in double).
-#include "kernels/parallel_for_cpu.h"
 #include "kernels/optimizer_walk.h"
+#include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {
 

@@ -37,16 +37,16 @@ void OptimizerKernels<Where>::sgd(const SgdStep& step, const GradientClipping& c
 
 template <class Where>
 void OptimizerKernels<Where>::rmsprop(const RmspropStep& step, const GradientClipping& clipping,
-                                      const Tensor& squared_norm, Tensor& value,
-                                      const Tensor& grad, const Tensor& rms,
-                                      const Tensor& momentum, const Tensor& mean_grad) {
+                                      const Tensor& squared_norm, Tensor& value, const Tensor& grad,
+                                      const Tensor& rms, const Tensor& momentum,
+                                      const Tensor& mean_grad) {
   dispatch_floating(value.dtype(), "rmsprop_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, value.numel(),
-                   RmspropBody<T>{T(step.learning_rate), T(step.rho), T(step.momentum),
-                                  T(step.epsilon), clip_rule<T>(clipping, squared_norm),
-                                  value.data<T>(), grad.data<T>(), rms.data<T>(),
-                                  data_or_null<T>(momentum), data_or_null<T>(mean_grad)});
+    for_each_index(
+        Where{}, value.numel(),
+        RmspropBody<T>{T(step.learning_rate), T(step.rho), T(step.momentum), T(step.epsilon),
+                       clip_rule<T>(clipping, squared_norm), value.data<T>(), grad.data<T>(),
+                       rms.data<T>(), data_or_null<T>(momentum), data_or_null<T>(mean_grad)});
   });
 }
 

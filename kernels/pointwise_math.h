@@ -8,9 +8,9 @@
 #include <type_traits>
 
 #include "cuseq/host_device.h"
-#include "kernels/fast_math.h"
 #include "cuseq/ops.h"
 #include "cuseq/philox.h"
+#include "kernels/fast_math.h"
 
 namespace cuseq::detail {
 
@@ -41,10 +41,14 @@ using ActivationConstant = std::integral_constant<Activation, kActivation>;
 template <class Body>
 decltype(auto) with_activation(Activation activation, Body&& body) {
   switch (activation) {
-    case Activation::relu: return body(ActivationConstant<Activation::relu>{});
-    case Activation::sigmoid: return body(ActivationConstant<Activation::sigmoid>{});
-    case Activation::tanh: return body(ActivationConstant<Activation::tanh>{});
-    default: return body(ActivationConstant<Activation::linear>{});
+    case Activation::relu:
+      return body(ActivationConstant<Activation::relu>{});
+    case Activation::sigmoid:
+      return body(ActivationConstant<Activation::sigmoid>{});
+    case Activation::tanh:
+      return body(ActivationConstant<Activation::tanh>{});
+    default:
+      return body(ActivationConstant<Activation::linear>{});
   }
 }
 
@@ -65,7 +69,8 @@ CUSEQ_HOST_DEVICE T uniform_sample(std::uint64_t seed, std::uint64_t stream, std
 template <class T>
 CUSEQ_HOST_DEVICE T normal_sample(std::uint64_t seed, std::uint64_t stream, std::uint64_t index,
                                   double mean, double stddev) {
-  const double u1 = (static_cast<double>(philox_bits(seed, stream, 2 * index)) + 1.0) / 4294967296.0;
+  const double u1 =
+      (static_cast<double>(philox_bits(seed, stream, 2 * index)) + 1.0) / 4294967296.0;
   const double u2 = static_cast<double>(philox_bits(seed, stream, 2 * index + 1)) / 4294967296.0;
   const double radius = sqrt(-2.0 * log(u1));
   return static_cast<T>(mean + stddev * radius * cos(6.283185307179586 * u2));

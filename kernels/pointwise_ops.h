@@ -54,7 +54,8 @@ struct UniformBody {
   double low, high;
   T* out;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    out[i] = uniform_sample<T>(stream.seed, stream.stream, static_cast<std::uint64_t>(i), low, high);
+    out[i] =
+        uniform_sample<T>(stream.seed, stream.stream, static_cast<std::uint64_t>(i), low, high);
   }
 };
 
@@ -64,7 +65,8 @@ struct NormalBody {
   double mean, stddev;
   T* out;
   CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    out[i] = normal_sample<T>(stream.seed, stream.stream, static_cast<std::uint64_t>(i), mean, stddev);
+    out[i] =
+        normal_sample<T>(stream.seed, stream.stream, static_cast<std::uint64_t>(i), mean, stddev);
   }
 };
 
@@ -116,8 +118,9 @@ void Kernels<Where>::bias_add(const Tensor& x, const Tensor& bias, Tensor& out) 
 template <class Where>
 void Kernels<Where>::fill(Tensor& out, double value) {
   if (out.dtype() == DType::int32) {
-    for_each_index(Where{}, out.numel(),
-                   FillBody<std::int32_t>{static_cast<std::int32_t>(value), out.data<std::int32_t>()});
+    for_each_index(
+        Where{}, out.numel(),
+        FillBody<std::int32_t>{static_cast<std::int32_t>(value), out.data<std::int32_t>()});
     return;
   }
   dispatch_floating(out.dtype(), "fill", [&](auto tag) {
@@ -156,14 +159,14 @@ void Kernels<Where>::activation_forward(Activation activation, const Tensor& x, 
 }
 
 template <class Where>
-void Kernels<Where>::activation_backward(Activation activation, const Tensor& y,
-                                         const Tensor& dy, Tensor& dx) {
+void Kernels<Where>::activation_backward(Activation activation, const Tensor& y, const Tensor& dy,
+                                         Tensor& dx) {
   dispatch_floating(dx.dtype(), "activation_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
     with_activation(activation, [&](auto constant) {
       for_each_index(Where{}, dx.numel(),
                      ActivationGradBody<T, decltype(constant)::value>{y.data<T>(), dy.data<T>(),
-                                                                     dx.data<T>()});
+                                                                      dx.data<T>()});
     });
   });
 }

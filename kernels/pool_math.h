@@ -20,9 +20,8 @@ namespace cuseq::detail {
 // Calls visit(i, in) for each real input step i of output row `row`'s window,
 // `in` pointing at channel c0 of that input step.
 template <class T, class Visit>
-CUSEQ_HOST_DEVICE void for_each_window_step(const Geometry1d& g, const T* x,
-                                            std::int64_t channels, std::int64_t row,
-                                            std::int64_t c0, const Visit& visit) {
+CUSEQ_HOST_DEVICE void for_each_window_step(const Geometry1d& g, const T* x, std::int64_t channels,
+                                            std::int64_t row, std::int64_t c0, const Visit& visit) {
   const std::int64_t b = row / g.out_steps, t = row % g.out_steps;
   for (std::int64_t k = 0; k < g.window; ++k) {
     const std::int64_t i = g.input_step(t, k);

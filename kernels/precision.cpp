@@ -33,9 +33,12 @@ GemmPrecision gemm_precision_from_name(const std::string& name) {
 
 std::string gemm_precision_name(GemmPrecision precision) {
   switch (precision) {
-    case GemmPrecision::float32: return "float32";
-    case GemmPrecision::bfloat16: return "bfloat16";
-    case GemmPrecision::float16: return "float16";
+    case GemmPrecision::float32:
+      return "float32";
+    case GemmPrecision::bfloat16:
+      return "bfloat16";
+    case GemmPrecision::float16:
+      return "float16";
   }
   return "unknown";
 }

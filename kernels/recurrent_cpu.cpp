@@ -13,7 +13,8 @@ namespace cuseq::detail {
 // file GCC's inlining budget otherwise leaves expm1_fast an out-of-line call,
 // which keeps the loop scalar.
 template <class Cell, bool kReal, class Body>
-[[gnu::flatten]] void for_each_unit(Cell cell, std::int64_t sample, std::int64_t units, const Body& body) {
+[[gnu::flatten]] void for_each_unit(Cell cell, std::int64_t sample, std::int64_t units,
+                                    const Body& body) {
 #pragma omp simd
   for (std::int64_t unit = 0; unit < units; ++unit) body(cell, sample, unit, kReal);
 }

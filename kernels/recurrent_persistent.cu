@@ -106,8 +106,8 @@ __global__ void __launch_bounds__(kThreads)
     for (int item = threadIdx.x; item < slices * columns; item += blockDim.x) {
       const int c = item % columns, slice = item / columns;
       // Consecutive threads read consecutive words of the weights.
-      sample_dots(h, H, weights + c, columns, slice, H, slices, batch,
-                  partial + item, slices * columns);
+      sample_dots(h, H, weights + c, columns, slice, H, slices, batch, partial + item,
+                  slices * columns);
     }
     // Barrier 2: every partial sum is in shared memory.
     __syncthreads();

@@ -28,7 +28,8 @@ __global__ void reduce_contiguous_kernel(Reduction reduction, const T* in, std::
   __syncthreads();
   for (int width = blockDim.x / 2; width > 0; width /= 2) {
     if (threadIdx.x < width) {
-      partial[threadIdx.x] = reduction_combine(reduction, partial[threadIdx.x], partial[threadIdx.x + width]);
+      partial[threadIdx.x] =
+          reduction_combine(reduction, partial[threadIdx.x], partial[threadIdx.x + width]);
     }
     __syncthreads();
   }
@@ -43,7 +44,8 @@ __global__ void reduce_strided_kernel(Reduction reduction, const T* in, std::int
   const std::int64_t row = o / inner, column = o % inner;
   T accumulated = reduction_identity<T>(reduction);
   for (std::int64_t e = 0; e < extent; ++e) {
-    accumulated = reduction_combine(reduction, accumulated, in[(row * extent + e) * inner + column]);
+    accumulated =
+        reduction_combine(reduction, accumulated, in[(row * extent + e) * inner + column]);
   }
   out[o] = reduction_finish(reduction, accumulated, extent);
 }

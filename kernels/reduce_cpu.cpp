@@ -48,8 +48,8 @@ void reduce_columns(R reduction, const T* in, std::int64_t outer, std::int64_t e
 
 // One output per index: contiguous values when inner == 1.
 template <class T>
-void reduce_each_output(Reduction reduction, const T* in, std::int64_t outer,
-                        std::int64_t extent, std::int64_t inner, T* result) {
+void reduce_each_output(Reduction reduction, const T* in, std::int64_t outer, std::int64_t extent,
+                        std::int64_t inner, T* result) {
   for_each_index(Cpu{}, outer * inner, [&](std::int64_t o) {
     const std::int64_t row = o / inner, column = o % inner;
     T accumulated = reduction_identity<T>(reduction);

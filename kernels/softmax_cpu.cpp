@@ -4,8 +4,8 @@
 
 #include "kernels/backend.h"
 #include "kernels/dtype_dispatch.h"
-#include "kernels/parallel_for_cpu.h"
 #include "kernels/fast_math.h"
+#include "kernels/parallel_for_cpu.h"
 #include "kernels/reduce_math.h"
 
 namespace cuseq::detail {
@@ -42,7 +42,8 @@ void Kernels<Cpu>::softmax_backward(const Tensor& y, const Tensor& dy, std::int6
     for_each_index(Cpu{}, y.numel() / columns, [&](std::int64_t row) {
       const std::int64_t base = row * columns;
       T dot = 0;
-      for (std::int64_t c = 0; c < columns; ++c) dot += upstream[base + c] * probabilities[base + c];
+      for (std::int64_t c = 0; c < columns; ++c)
+        dot += upstream[base + c] * probabilities[base + c];
       for (std::int64_t c = 0; c < columns; ++c) {
         result[base + c] = probabilities[base + c] * (upstream[base + c] - dot);
       }

@@ -77,8 +77,8 @@ Tensor block_of(const Tensor& t, std::int64_t begin, std::int64_t length) {
 
 void check_streams(const std::vector<const Stream*>& streams, std::size_t layers, Device device,
                    const std::string& op) {
-  check(streams.empty() || streams.size() == layers, op, "expected one stream per layer (",
-        layers, ") or none, got ", streams.size());
+  check(streams.empty() || streams.size() == layers, op, "expected one stream per layer (", layers,
+        ") or none, got ", streams.size());
   for (const Stream* stream : streams) {
     check(stream != nullptr && stream->device() == device, op, "expected streams on ",
           device.str());
@@ -88,8 +88,8 @@ void check_streams(const std::vector<const Stream*>& streams, std::size_t layers
 // The chunk size to use, checked.
 std::int64_t resolve_chunk_steps(std::int64_t chunk_steps, std::int64_t steps, Device device,
                                  const std::string& op) {
-  check(chunk_steps >= 0 && chunk_steps <= steps, op,
-        "expected chunk_steps in [1, steps = ", steps, "] or 0 (automatic), got ", chunk_steps);
+  check(chunk_steps >= 0 && chunk_steps <= steps, op, "expected chunk_steps in [1, steps = ", steps,
+        "] or 0 (automatic), got ", chunk_steps);
   return chunk_steps == 0 ? automatic_chunk_steps(device, steps) : chunk_steps;
 }
 
@@ -142,8 +142,8 @@ StackedRecurrentTape stacked_recurrent_forward(const std::vector<StackedRecurren
   check_stack(layers, x.dim(2), op);
   const std::int64_t batch = x.dim(0), steps = x.dim(1);
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    check(l == 0 || !inputs[l].x.defined(), op, "inputs[", l,
-          "].x must be undefined: layer ", l, " reads layer ", l - 1, "'s output");
+    check(l == 0 || !inputs[l].x.defined(), op, "inputs[", l, "].x must be undefined: layer ", l,
+          " reads layer ", l - 1, "'s output");
     const Tensor& mask = inputs[l].step_mask;
     check(!mask.defined() || mask.shape() == Shape{batch, steps}, op, "layer ", l,
           ": expected a mask [", batch, ", ", steps, "], got ", mask.defined() ? mask.str() : "");
@@ -153,8 +153,8 @@ StackedRecurrentTape stacked_recurrent_forward(const std::vector<StackedRecurren
   StackedRecurrentTape tape;
   tape.chunk_steps = resolve_chunk_steps(chunk_steps, steps, x.device(), op);
   const Schedule schedule(steps, tape.chunk_steps, count, streams, x.device());
-  tape.chunks.assign(layers.size(), std::vector<RecurrentTape>(
-                                        static_cast<std::size_t>(schedule.chunks())));
+  tape.chunks.assign(layers.size(),
+                     std::vector<RecurrentTape>(static_cast<std::size_t>(schedule.chunks())));
   const StackedRecurrentLayer& last = layers.back();
   const bool assemble = last.spec.return_sequences && schedule.chunks() > 1;
   if (assemble) {
@@ -216,11 +216,10 @@ StackedRecurrentGradients stacked_recurrent_backward(
   std::int64_t steps = 0;
   for (const RecurrentTape& chunk : tape.chunks[0]) steps += chunk.states.dim(0) - 1;
   const std::int64_t units = layers.back().weights.recurrent_kernel.dim(0);
-  const Shape output_shape = layers.back().spec.return_sequences ? Shape{batch, steps, units}
-                                                                 : Shape{batch, units};
-  check(!d_output.defined() || d_output.shape() == output_shape, op,
-        "expected an output gradient ", output_shape.str(), ", got ",
-        d_output.defined() ? d_output.str() : "");
+  const Shape output_shape =
+      layers.back().spec.return_sequences ? Shape{batch, steps, units} : Shape{batch, units};
+  check(!d_output.defined() || d_output.shape() == output_shape, op, "expected an output gradient ",
+        output_shape.str(), ", got ", d_output.defined() ? d_output.str() : "");
   const auto count = static_cast<std::int64_t>(layers.size());
   const Schedule schedule(steps, tape.chunk_steps, count, streams, device);
   for (const std::vector<RecurrentTape>& chunks : tape.chunks) {
@@ -240,8 +239,8 @@ StackedRecurrentGradients stacked_recurrent_backward(
                                             std::vector<Tensor>(tape.chunks[0].size()));
   const bool assemble = schedule.chunks() > 1;
   if (assemble) {
-    result.d_x = Tensor::empty(Shape{batch, steps, first.inputs.dim(1)},
-                               first.states.dtype(), device);
+    result.d_x =
+        Tensor::empty(Shape{batch, steps, first.inputs.dim(1)}, first.states.dtype(), device);
   }
   const bool sequence = layers.back().spec.return_sequences;
   // Mirror of the forward: diagonal e holds (layer l, chunk C-1-(e-(L-1-l))).
@@ -271,8 +270,8 @@ StackedRecurrentGradients stacked_recurrent_backward(
         if (l > 0) {
           d_inputs[layer][chunk] = g.d_x;
         } else if (assemble) {
-          copy_time_block(g.d_x, 0, result.d_x,
-                          schedule.time_begin(c, layers[0].spec.go_backwards), length);
+          copy_time_block(g.d_x, 0, result.d_x, schedule.time_begin(c, layers[0].spec.go_backwards),
+                          length);
         } else {
           result.d_x = g.d_x;
         }

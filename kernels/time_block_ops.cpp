@@ -18,8 +18,8 @@ void check_sequence(const Tensor& t, const std::string& op, const std::string& w
         "expected a float32 or float64 ", what, ", got ", t.str());
 }
 
-void check_range(std::int64_t begin, std::int64_t steps, std::int64_t extent,
-                 const std::string& op, const std::string& what) {
+void check_range(std::int64_t begin, std::int64_t steps, std::int64_t extent, const std::string& op,
+                 const std::string& what) {
   check(begin >= 0 && begin + steps <= extent, op, "steps [", begin, ", ", begin + steps,
         ") are outside the ", extent, " steps of the ", what);
 }
@@ -33,8 +33,8 @@ void copy_time_block(const Tensor& source, std::int64_t source_begin, Tensor& de
   check_sequence(destination, op, "destination");
   check(source.rank() == destination.rank() && source.dim(0) == destination.dim(0) &&
             (source.rank() == 2 || source.dim(2) == destination.dim(2)),
-        op, "expected source and destination with the same batch and features, got ",
-        source.str(), " and ", destination.str());
+        op, "expected source and destination with the same batch and features, got ", source.str(),
+        " and ", destination.str());
   check_dtype(destination, source.dtype(), op, "destination");
   check_same_device(source, destination, op);
   check(steps >= 0, op, "expected steps >= 0, got ", steps);

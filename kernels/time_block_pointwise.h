@@ -37,13 +37,10 @@ void TimeBlockKernels<Where>::copy(const Tensor& source, std::int64_t source_beg
   const std::int64_t inner = source.numel() / (batch * source.dim(1));
   dispatch_floating(source.dtype(), "copy_time_block", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const TimeBlockCopyBody<T> body{source.data<T>(),
-                                    destination.data<T>(),
-                                    steps * inner,
-                                    source.dim(1) * inner,
-                                    destination.dim(1) * inner,
-                                    source_begin * inner,
-                                    destination_begin * inner};
+    const TimeBlockCopyBody<T> body{
+        source.data<T>(),         destination.data<T>(),      steps * inner,
+        source.dim(1) * inner,    destination.dim(1) * inner, source_begin * inner,
+        destination_begin * inner};
     for_each_index(Where{}, batch * steps * inner, body);
   });
 }

@@ -8,7 +8,8 @@ namespace cuseq {
 namespace {
 
 bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool maximizes(const std::string& monitor, const std::string& mode) {
@@ -26,14 +27,17 @@ void Callback::on_epoch_end(int, const EpochLogs&, Sequential&) {}
 void Callback::on_train_end(Sequential&) {}
 
 MonitorRule::MonitorRule(std::string monitor, std::string mode, double min_delta)
-    : monitor_(std::move(monitor)), maximize_(maximizes(monitor_, mode)), min_delta_(min_delta < 0 ? -min_delta : min_delta) {}
+    : monitor_(std::move(monitor)),
+      maximize_(maximizes(monitor_, mode)),
+      min_delta_(min_delta < 0 ? -min_delta : min_delta) {}
 
 bool MonitorRule::improves(double current, double best) const {
   return maximize_ ? current - min_delta_ > best : current + min_delta_ < best;
 }
 
 double MonitorRule::worst() const {
-  return maximize_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  return maximize_ ? -std::numeric_limits<double>::infinity()
+                   : std::numeric_limits<double>::infinity();
 }
 
 EarlyStopping::EarlyStopping(std::string monitor, double min_delta, int patience,

@@ -62,7 +62,8 @@ void History::to_csv(const std::string& path) const {
   out << '\n';
   for (int epoch = 0; epoch < epochs_; ++epoch) {
     out << epoch;
-    for (const std::string& key : keys_) out << ',' << values_.at(key)[static_cast<std::size_t>(epoch)];
+    for (const std::string& key : keys_)
+      out << ',' << values_.at(key)[static_cast<std::size_t>(epoch)];
     out << '\n';
   }
   detail::write_file_atomically(path, out.str());

@@ -24,7 +24,8 @@ std::vector<double> nice_ticks(double low, double high, int count) {
   const double residual = raw / magnitude;
   const double step = magnitude * (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1);
   std::vector<double> ticks;
-  for (double t = std::ceil(low / step) * step; t <= high + step * 1e-9; t += step) ticks.push_back(t);
+  for (double t = std::ceil(low / step) * step; t <= high + step * 1e-9; t += step)
+    ticks.push_back(t);
   return ticks;
 }
 
@@ -89,7 +90,8 @@ void draw_panel(std::ostringstream& svg, const Panel& panel, double top, int epo
   for (const Line& line : lines) {
     if (!line.values) continue;
     svg << "<polyline fill=\"none\" stroke=\"" << line.colour << "\" stroke-width=\"2\""
-        << (*line.dash ? std::string(" stroke-dasharray=\"") + line.dash + "\"" : "") << " points=\"";
+        << (*line.dash ? std::string(" stroke-dasharray=\"") + line.dash + "\"" : "")
+        << " points=\"";
     for (std::size_t e = 0; e < line.values->size(); ++e) {
       svg << x_of(static_cast<double>(e)) << ',' << y_of((*line.values)[e]) << ' ';
     }
@@ -117,7 +119,8 @@ void History::plot_svg(const std::string& path) const {
     panels.push_back(panel);
   }
   std::ostringstream svg;
-  svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
+  svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+         "width=\""
       << kWidth << "\" height=\"" << kPanelHeight * static_cast<double>(panels.size())
       << "\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   for (std::size_t i = 0; i < panels.size(); ++i) {

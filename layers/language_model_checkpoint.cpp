@@ -13,7 +13,8 @@ using detail::ByteWriter;
 
 constexpr const char* kWhere = "checkpoint";
 // No header fields of its own after the version.
-constexpr detail::FileFrame kFrame{"cuseqckp", 1, 0, "a cuseq checkpoint", "checkpoint version", kWhere};
+constexpr detail::FileFrame kFrame{"cuseqckp",           1,     0, "a cuseq checkpoint",
+                                   "checkpoint version", kWhere};
 
 std::string read_payload(const std::string& path) { return detail::read_framed_file(path, kFrame); }
 

@@ -94,7 +94,8 @@ std::int64_t Layer::count_params() const {
 std::vector<Tensor> Layer::get_weights() const {
   require_built();
   std::vector<Tensor> weights;
-  for (const auto& parameter : parameters_) weights.push_back(parameter->value.to(Device::cpu()).clone());
+  for (const auto& parameter : parameters_)
+    weights.push_back(parameter->value.to(Device::cpu()).clone());
   return weights;
 }
 
@@ -111,7 +112,8 @@ void Layer::set_weights(const std::vector<Tensor>& weights) {
 }
 
 void Layer::require_built() const {
-  check(built_, name_, "the layer is not built yet: add it to a model and build it, or call it once");
+  check(built_, name_,
+        "the layer is not built yet: add it to a model and build it, or call it once");
 }
 
 }  // namespace cuseq

@@ -44,11 +44,16 @@ Loss loss_from_name(const std::string& name, bool from_logits) {
 
 std::string loss_name(LossKind kind) {
   switch (kind) {
-    case LossKind::binary_crossentropy: return "binary_crossentropy";
-    case LossKind::categorical_crossentropy: return "categorical_crossentropy";
-    case LossKind::sparse_categorical_crossentropy: return "sparse_categorical_crossentropy";
-    case LossKind::mean_squared_error: return "mean_squared_error";
-    case LossKind::mean_absolute_error: return "mean_absolute_error";
+    case LossKind::binary_crossentropy:
+      return "binary_crossentropy";
+    case LossKind::categorical_crossentropy:
+      return "categorical_crossentropy";
+    case LossKind::sparse_categorical_crossentropy:
+      return "sparse_categorical_crossentropy";
+    case LossKind::mean_squared_error:
+      return "mean_squared_error";
+    case LossKind::mean_absolute_error:
+      return "mean_absolute_error";
   }
   return "unknown";
 }
@@ -73,7 +78,8 @@ Metric metric_from_name(const std::string& name, const Loss& loss) {
   if (name == "binary_accuracy") return {name, MetricKind::binary_accuracy};
   if (name == "categorical_accuracy") return {name, MetricKind::categorical_accuracy};
   if (name == "sparse_categorical_accuracy") return {name, MetricKind::sparse_categorical_accuracy};
-  if (name == "mae" || name == "mean_absolute_error") return {name, MetricKind::mean_absolute_error};
+  if (name == "mae" || name == "mean_absolute_error")
+    return {name, MetricKind::mean_absolute_error};
   if (name == "mse" || name == "mean_squared_error") return {name, MetricKind::mean_squared_error};
   fail("metric", "unknown metric \"", name,
        "\"; expected accuracy, binary_accuracy, categorical_accuracy, "

@@ -11,7 +11,8 @@ using detail::ByteReader;
 using detail::ByteWriter;
 
 // Header fields after the version: u32 content kind.
-constexpr detail::FileFrame kFrame{"cuseqmdl", 1, 4, "a cuseq model file", "format version", "load"};
+constexpr detail::FileFrame kFrame{"cuseqmdl",       1,     4, "a cuseq model file",
+                                   "format version", "load"};
 enum class Content : std::uint32_t { weights = 1, model = 2 };
 
 const char* content_name(std::uint32_t content) {
@@ -28,10 +29,11 @@ void write_file(const std::string& path, Content content, const std::string& pay
 std::string read_payload(const std::string& path, Content expected, Content* content_read) {
   return detail::read_framed_file(path, kFrame, [&](ByteReader& fields) {
     const std::uint32_t content = fields.u32("the content kind");
-    check(content == static_cast<std::uint32_t>(expected) ||
-              (expected == Content::weights && content == static_cast<std::uint32_t>(Content::model)),
-          "load", "\"", path, "\" holds ", content_name(content), ", expected ",
-          content_name(static_cast<std::uint32_t>(expected)));
+    check(
+        content == static_cast<std::uint32_t>(expected) ||
+            (expected == Content::weights && content == static_cast<std::uint32_t>(Content::model)),
+        "load", "\"", path, "\" holds ", content_name(content), ", expected ",
+        content_name(static_cast<std::uint32_t>(expected)));
     *content_read = static_cast<Content>(content);
   });
 }
@@ -71,7 +73,8 @@ void read_weights(ByteReader& in, Sequential& model) {
       check(value.shape() == parameter->value.shape() && value.dtype() == parameter->value.dtype(),
             "load_weights", "\"", in.source(), "\": ", layer.name(), "/", parameter->name,
             " expects ", dtype_name(parameter->value.dtype()), parameter->value.shape().str(),
-            ", the file has ", file_layer, "/", name, " ", dtype_name(value.dtype()), value.shape().str());
+            ", the file has ", file_layer, "/", name, " ", dtype_name(value.dtype()),
+            value.shape().str());
       values.push_back(std::move(value));
     }
     weights.push_back(std::move(values));
@@ -98,7 +101,8 @@ Architecture read_architecture(ByteReader& in) {
   architecture.name = in.string("the model name");
   const std::uint32_t rank = in.u32("the input rank");
   if (rank > 16) in.corrupt("input rank " + std::to_string(rank));
-  for (std::uint32_t i = 0; i < rank; ++i) architecture.input_dims.push_back(in.i64("an input extent"));
+  for (std::uint32_t i = 0; i < rank; ++i)
+    architecture.input_dims.push_back(in.i64("an input extent"));
   architecture.dtype = detail::dtype_from_code(in.u8("the dtype"), in);
   const std::uint32_t layers = in.u32("the layer count");
   for (std::uint32_t i = 0; i < layers; ++i) {

@@ -36,8 +36,8 @@ std::vector<Tensor>& Optimizer::slots_for(Parameter& parameter) {
   }
   std::vector<Tensor> slots;
   for (std::size_t i = 0; i < slot_names().size(); ++i) {
-    slots.push_back(Tensor::zeros(parameter.value.shape(), parameter.value.dtype(),
-                                  parameter.value.device()));
+    slots.push_back(
+        Tensor::zeros(parameter.value.shape(), parameter.value.dtype(), parameter.value.device()));
   }
   return slots_.emplace(&parameter, std::move(slots)).first->second;
 }
@@ -51,13 +51,15 @@ void Optimizer::apply(const std::vector<Parameter*>& parameters) {
 
 NamedTensors Optimizer::get_state(const std::vector<Parameter*>& parameters) const {
   NamedTensors state;
-  state.emplace_back("iterations", Tensor::from_vector<double>({static_cast<double>(iterations_)}, Shape{}));
+  state.emplace_back("iterations",
+                     Tensor::from_vector<double>({static_cast<double>(iterations_)}, Shape{}));
   const std::vector<std::string> names = slot_names();
   for (std::size_t p = 0; p < parameters.size(); ++p) {
     const auto found = slots_.find(parameters[p]);
     if (found == slots_.end()) continue;
     for (std::size_t s = 0; s < names.size(); ++s) {
-      state.emplace_back(std::to_string(p) + "/" + names[s], found->second[s].to(Device::cpu()).clone());
+      state.emplace_back(std::to_string(p) + "/" + names[s],
+                         found->second[s].to(Device::cpu()).clone());
     }
   }
   return state;

@@ -27,8 +27,8 @@ RecurrentStack::RecurrentStack(std::vector<Recurrent*> layers, std::int64_t chun
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     check(layers_[l] != nullptr, kWhere, "layer ", l, " is null");
     if (l == 0) continue;
-    check(can_follow(*layers_[l - 1], *layers_[l]), kWhere, layers_[l]->name(),
-          " cannot follow ", layers_[l - 1]->name(),
+    check(can_follow(*layers_[l - 1], *layers_[l]), kWhere, layers_[l]->name(), " cannot follow ",
+          layers_[l - 1]->name(),
           " in a stack: expected return_sequences below and no go_backwards above");
   }
 }
@@ -55,8 +55,9 @@ std::vector<ops::StackedRecurrentLayer> RecurrentStack::op_layers() const {
   return result;
 }
 
-RecurrentStackResult RecurrentStack::forward(const Tensor& input, const ForwardContext& context,
-                                             const std::vector<std::vector<Tensor>>& initial_states) {
+RecurrentStackResult RecurrentStack::forward(
+    const Tensor& input, const ForwardContext& context,
+    const std::vector<std::vector<Tensor>>& initial_states) {
   check(input.defined() && input.rank() == 3, kWhere,
         "expected an input of shape [batch, steps, features], got ",
         input.defined() ? input.str() : "undefined");
@@ -80,8 +81,8 @@ RecurrentStackResult RecurrentStack::forward(const Tensor& input, const ForwardC
   }
   inputs[0].x = input;
   const std::int64_t chunk = std::min(chunk_steps_, input.dim(1));
-  ops::StackedRecurrentTape tape = ops::stacked_recurrent_forward(
-      op_layers(), inputs, chunk, streams(input.device()));
+  ops::StackedRecurrentTape tape =
+      ops::stacked_recurrent_forward(op_layers(), inputs, chunk, streams(input.device()));
 
   RecurrentStackResult result;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
@@ -93,9 +94,9 @@ RecurrentStackResult RecurrentStack::forward(const Tensor& input, const ForwardC
   return result;
 }
 
-RecurrentStackGradients RecurrentStack::backward(const Tensor& grad_output,
-                                                 const std::vector<std::vector<Tensor>>& grad_states,
-                                                 const std::function<void(Recurrent&)>& layer_done) {
+RecurrentStackGradients RecurrentStack::backward(
+    const Tensor& grad_output, const std::vector<std::vector<Tensor>>& grad_states,
+    const std::function<void(Recurrent&)>& layer_done) {
   check(grad_states.empty() || grad_states.size() == layers_.size(), kWhere,
         "expected state gradients for each of the ", layers_.size(), " layers or none, got ",
         grad_states.size());
@@ -118,11 +119,11 @@ RecurrentStackGradients RecurrentStack::backward(const Tensor& grad_output,
     weight_grads.push_back(layer.gradient_targets());
   }
   const Device device = tape.chunks[0][0].states.device();
-  const ops::StackedRecurrentGradients g = ops::stacked_recurrent_backward(
-      op_layers(), tape, grad_output, d_final_h, d_final_c, weight_grads, streams(device),
-      [&](std::size_t layer) {
-        if (layer_done) layer_done(*layers_[layer]);
-      });
+  const ops::StackedRecurrentGradients g =
+      ops::stacked_recurrent_backward(op_layers(), tape, grad_output, d_final_h, d_final_c,
+                                      weight_grads, streams(device), [&](std::size_t layer) {
+                                        if (layer_done) layer_done(*layers_[layer]);
+                                      });
   RecurrentStackGradients result;
   result.input = g.d_x;
   for (std::size_t l = 0; l < layers_.size(); ++l) {

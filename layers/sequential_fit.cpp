@@ -50,7 +50,8 @@ Split split_data(const Tensor& x, const Tensor& y, const FitOptions& options,
   }
   // Keras: split_at = int(rows * (1 - validation_split)), validation = rows after it.
   const std::int64_t rows = x.dim(0);
-  const auto split_at = static_cast<std::int64_t>(static_cast<double>(rows) * (1.0 - options.validation_split));
+  const auto split_at =
+      static_cast<std::int64_t>(static_cast<double>(rows) * (1.0 - options.validation_split));
   split.x = x_host.slice(0, split_at);
   split.y = y_host.slice(0, split_at);
   if (split_at < rows) {
@@ -78,7 +79,8 @@ History Sequential::fit(const Tensor& x, const Tensor& y, const FitOptions& opti
 
   std::ostream& out = options.output ? *options.output : std::cout;
   detail::ProgressBar progress(out, detail::is_terminal(out), options.verbose);
-  std::mt19937_64 shuffler(generator_.seed() ^ (generator_.next_stream().stream * 0x9E3779B97F4A7C15ULL));
+  std::mt19937_64 shuffler(generator_.seed() ^
+                           (generator_.next_stream().stream * 0x9E3779B97F4A7C15ULL));
   std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
 
   History history;
@@ -92,22 +94,26 @@ History Sequential::fit(const Tensor& x, const Tensor& y, const FitOptions& opti
     std::vector<double> metric_values(metrics_.size());
     for (std::int64_t step = 0; step < steps; ++step) {
       const auto first = order.begin() + step * options.batch_size;
-      const std::vector<std::int64_t> batch(first, first + std::min<std::int64_t>(options.batch_size, rows - step * options.batch_size));
-      const auto [data_loss, penalty] = training.train_step(gather_rows(data.x, batch, device_),
-                                                            gather_rows(data.y, batch, device_),
-                                                            metric_values);
+      const std::vector<std::int64_t> batch(
+          first,
+          first + std::min<std::int64_t>(options.batch_size, rows - step * options.batch_size));
+      const auto [data_loss, penalty] = training.train_step(
+          gather_rows(data.x, batch, device_), gather_rows(data.y, batch, device_), metric_values);
       std::vector<double> values = {data_loss + penalty, penalty};
       values.insert(values.end(), metric_values.begin(), metric_values.end());
       means.add(values, static_cast<double>(batch.size()));
       EpochLogs running{{"loss", means.mean(0)}};
-      for (std::size_t m = 0; m < metrics_.size(); ++m) running.emplace_back(metrics_[m].name, means.mean(2 + m));
+      for (std::size_t m = 0; m < metrics_.size(); ++m)
+        running.emplace_back(metrics_[m].name, means.mean(2 + m));
       progress.update(step + 1, running);
     }
     EpochLogs logs{{"loss", means.mean(0)}};
-    for (std::size_t m = 0; m < metrics_.size(); ++m) logs.emplace_back(metrics_[m].name, means.mean(2 + m));
+    for (std::size_t m = 0; m < metrics_.size(); ++m)
+      logs.emplace_back(metrics_[m].name, means.mean(2 + m));
     if (show_regularization) logs.emplace_back("regularization_loss", means.mean(1));
     if (data.val_x.defined()) {
-      for (const auto& [key, value] : training.evaluate(data.val_x, data.val_y, options.batch_size)) {
+      for (const auto& [key, value] :
+           training.evaluate(data.val_x, data.val_y, options.batch_size)) {
         logs.emplace_back("val_" + key, value);
       }
     }

@@ -11,8 +11,8 @@ int main() {
   Tokenizer tokenizer(10000);  // the 10,000 most frequent words
   tokenizer.fit_on_texts(reviews.texts);
   const Tensor x = pad_sequences(tokenizer.texts_to_sequences(reviews.texts), 100);
-  const Tensor y = Tensor::from_vector<float>({reviews.labels.begin(), reviews.labels.end()},
-                                              {x.dim(0), 1});
+  const Tensor y =
+      Tensor::from_vector<float>({reviews.labels.begin(), reviews.labels.end()}, {x.dim(0), 1});
   Sequential model;
   model.emplace<Embedding>(10000, 16, 100);
   model.emplace<LSTM>(32);

@@ -49,8 +49,9 @@ double train_and_report(Sequential& model, const ReviewSplits& data, const Setti
             << log_value(test, "loss") << "; curves in " << settings.out << "/" << tag
             << ".svg\n\n";
   const auto& val_loss = history["val_loss"];
-  std::cout << tag << ": lowest validation loss " << *std::min_element(val_loss.begin(), val_loss.end())
-            << ", last " << val_loss.back() << "\n\n";
+  std::cout << tag << ": lowest validation loss "
+            << *std::min_element(val_loss.begin(), val_loss.end()) << ", last " << val_loss.back()
+            << "\n\n";
   return accuracy;
 }
 
@@ -106,16 +107,16 @@ int main(int argc, char** argv) try {
       "regularized|all] [--vectors austen.vec] [--maxlen 100] [--epochs 10] [--out out/sentiment] "
       "[--device cpu|cuda]");
   const std::string variant = args.text("variant", "embedding");
-  Settings settings{args.integer("maxlen", 100), static_cast<int>(args.integer("epochs", 10)),
-                    args.text("out", "out/sentiment"),
-                    args.text("device", "") == "" ? default_device()
-                                                   : Device::parse(args.text("device", ""))};
+  Settings settings{
+      args.integer("maxlen", 100), static_cast<int>(args.integer("epochs", 10)),
+      args.text("out", "out/sentiment"),
+      args.text("device", "") == "" ? default_device() : Device::parse(args.text("device", ""))};
   std::filesystem::create_directories(settings.out);
   std::cout << "cuseq " << version() << " on " << settings.device.str() << "\n";
   const ReviewSplits data = examples::load_fine_food_reviews(
       args.text("data", "data/small_fine_foods.csv"), kNumWords, settings.maxlen);
-  std::cout << data.train_x.dim(0) << " training and " << data.test_x.dim(0)
-            << " test reviews, " << data.tokenizer.word_index().size() << " distinct words\n";
+  std::cout << data.train_x.dim(0) << " training and " << data.test_x.dim(0) << " test reviews, "
+            << data.tokenizer.word_index().size() << " distinct words\n";
 
   double accuracy = 0;
   if (variant == "embedding" || variant == "all") accuracy = run_embedding(data, settings);

@@ -1,10 +1,10 @@
 // The float32 exp/tanh/sigmoid of kernels/fast_math.h against libm in float64.
+#include "kernels/fast_math.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
-
-#include "kernels/fast_math.h"
 
 namespace cuseq::detail {
 namespace {
@@ -17,9 +17,12 @@ TEST(FastMath, TanhSigmoidAndExpm1AreWithinTwoUlp) {
     const double tanh_ref = std::tanh(static_cast<double>(f));
     const double sigmoid_ref = 1.0 / (1.0 + std::exp(-static_cast<double>(f)));
     const double expm1_ref = std::expm1(static_cast<double>(f));
-    if (tanh_ref != 0) worst_tanh = std::max(worst_tanh, std::fabs(tanh_fast(f) - tanh_ref) / std::fabs(tanh_ref));
+    if (tanh_ref != 0)
+      worst_tanh = std::max(worst_tanh, std::fabs(tanh_fast(f) - tanh_ref) / std::fabs(tanh_ref));
     worst_sigmoid = std::max(worst_sigmoid, std::fabs(sigmoid_fast(f) - sigmoid_ref) / sigmoid_ref);
-    if (expm1_ref != 0) worst_expm1 = std::max(worst_expm1, std::fabs(expm1_fast(f) - expm1_ref) / std::fabs(expm1_ref));
+    if (expm1_ref != 0)
+      worst_expm1 =
+          std::max(worst_expm1, std::fabs(expm1_fast(f) - expm1_ref) / std::fabs(expm1_ref));
   }
   EXPECT_LT(worst_tanh, 2.5e-7);
   EXPECT_LT(worst_sigmoid, 2.5e-7);

@@ -18,14 +18,16 @@ constexpr double kEps = 1e-7;
 double clip(double p) { return std::min(std::max(p, kEps), 1 - kEps); }
 
 // Keras' per-row losses, straight from the formulas.
-using RowReference = std::function<double(const double* p, const double* y, int label, int columns)>;
+using RowReference =
+    std::function<double(const double* p, const double* y, int label, int columns)>;
 
 double reference_mean(const RowReference& row, const std::vector<double>& p,
                       const std::vector<double>& y, const std::vector<int>& labels, int columns) {
   const int rows = static_cast<int>(p.size()) / columns;
   double total = 0;
   for (int r = 0; r < rows; ++r) {
-    total += row(&p[r * columns], y.empty() ? nullptr : &y[r * columns], labels.empty() ? 0 : labels[r], columns);
+    total += row(&p[r * columns], y.empty() ? nullptr : &y[r * columns],
+                 labels.empty() ? 0 : labels[r], columns);
   }
   return total / rows;
 }
@@ -114,7 +116,8 @@ Inputs inputs_for(const Case& c, std::uint64_t seed) {
                          : random_values(kRows * kColumns, seed, -3, 3);
   if (c.sparse) {
     for (int r = 0; r < kRows; ++r) in.labels.push_back((r * 3 + 1) % kColumns);
-    in.target = Tensor::from_vector<std::int32_t>(std::vector<std::int32_t>(in.labels.begin(), in.labels.end()), {kRows});
+    in.target = Tensor::from_vector<std::int32_t>(
+        std::vector<std::int32_t>(in.labels.begin(), in.labels.end()), {kRows});
   } else {
     in.y = random_values(kRows * kColumns, seed + 1, 0, 1);
     in.target = Tensor::from_vector<double>(in.y, {kRows, kColumns});
@@ -131,9 +134,12 @@ TEST(Losses, ValuesMatchKerasFormulas) {
     EXPECT_NEAR(compute_loss(loss, p64, in.target), expected, 1e-12 * (1 + std::fabs(expected)))
         << c.name << " from_logits=" << c.from_logits;
     // float32 agrees to float32 rounding.
-    const Tensor p32 = Tensor::from_vector<float>(std::vector<float>(in.p.begin(), in.p.end()), {kRows, kColumns});
-    const Tensor t32 = c.sparse ? in.target
-                                : Tensor::from_vector<float>(std::vector<float>(in.y.begin(), in.y.end()), {kRows, kColumns});
+    const Tensor p32 =
+        Tensor::from_vector<float>(std::vector<float>(in.p.begin(), in.p.end()), {kRows, kColumns});
+    const Tensor t32 = c.sparse
+                           ? in.target
+                           : Tensor::from_vector<float>(
+                                 std::vector<float>(in.y.begin(), in.y.end()), {kRows, kColumns});
     EXPECT_NEAR(compute_loss(loss, p32, t32), expected, 2e-5 * (1 + std::fabs(expected))) << c.name;
   }
 }
@@ -152,9 +158,11 @@ TEST(Losses, GradientsMatchFiniteDifferencesInFloat64) {
       plus[i] += h;
       minus[i] -= h;
       numeric[i] = (reference_mean(c.reference, plus, in.y, in.labels, kColumns) -
-                    reference_mean(c.reference, minus, in.y, in.labels, kColumns)) / (2 * h);
+                    reference_mean(c.reference, minus, in.y, in.labels, kColumns)) /
+                   (2 * h);
     }
-    expect_all_near(grad.to_vector<double>(), numeric, 1e-6, std::string(c.name) + (c.from_logits ? " logits" : ""));
+    expect_all_near(grad.to_vector<double>(), numeric, 1e-6,
+                    std::string(c.name) + (c.from_logits ? " logits" : ""));
   }
 }
 
@@ -188,8 +196,11 @@ TEST(Losses, SparseLabelOutOfRangeIsAnError) {
 
 TEST(Losses, MismatchedTargetIsAnError) {
   const Tensor p = Tensor::zeros({2, 3});
-  testing::expect_error_mentions([&] { compute_loss(loss_from_name("mse"), p, Tensor::zeros({2, 4})); },
-                                 {"loss", "target", "[2, 3]"});
+  testing::expect_error_mentions(
+      [&] {
+        compute_loss(loss_from_name("mse"), p, Tensor::zeros({2, 4}));
+      },
+      {"loss", "target", "[2, 3]"});
   testing::expect_error_mentions([] { loss_from_name("hinge"); }, {"unknown loss", "hinge"});
 }
 
@@ -201,7 +212,8 @@ TEST(Metrics, AccuracyIsChosenAsKerasDoes) {
   EXPECT_DOUBLE_EQ(compute_metric(metric_from_name("accuracy", bce), p, y), 0.5);
   // Categorical: one-hot targets, first argmax.
   const Loss cce = loss_from_name("categorical_crossentropy");
-  const Tensor q = Tensor::from_vector<float>({0.1f, 0.7f, 0.2f, 0.5f, 0.4f, 0.1f, 0.3f, 0.3f, 0.4f}, {3, 3});
+  const Tensor q =
+      Tensor::from_vector<float>({0.1f, 0.7f, 0.2f, 0.5f, 0.4f, 0.1f, 0.3f, 0.3f, 0.4f}, {3, 3});
   const Tensor onehot = Tensor::from_vector<float>({0, 1, 0, 0, 1, 0, 0, 0, 1}, {3, 3});
   EXPECT_NEAR(compute_metric(metric_from_name("accuracy", cce), q, onehot), 2.0 / 3, 1e-6);
   // Sparse: int ids.

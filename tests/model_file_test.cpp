@@ -47,7 +47,8 @@ void expect_same_weights(const Sequential& a, const Sequential& b) {
   for (std::size_t l = 0; l < wa.size(); ++l) {
     ASSERT_EQ(wa[l].size(), wb[l].size());
     for (std::size_t w = 0; w < wa[l].size(); ++w) {
-      EXPECT_EQ(wa[l][w].to_vector<float>(), wb[l][w].to_vector<float>()) << "layer " << l << " weight " << w;
+      EXPECT_EQ(wa[l][w].to_vector<float>(), wb[l][w].to_vector<float>())
+          << "layer " << l << " weight " << w;
     }
   }
 }
@@ -73,7 +74,8 @@ TEST(ModelFile, ModelRoundTripRebuildsArchitectureAndWeights) {
   EXPECT_FALSE(loaded.layer(0).trainable);
   EXPECT_EQ(loaded.count_params(), saved.count_params());
   expect_same_weights(saved, loaded);
-  const Tensor ids = Tensor::from_vector<std::int32_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {2, 6});
+  const Tensor ids =
+      Tensor::from_vector<std::int32_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {2, 6});
   EXPECT_EQ(loaded.predict(ids).to_vector<float>(), saved.predict(ids).to_vector<float>());
 }
 
@@ -83,10 +85,12 @@ TEST(ModelFile, TruncatedFileIsAClearError) {
   model.save_weights(path);
   const std::string bytes = read_bytes(path);
   write_bytes(path, bytes.substr(0, bytes.size() - 10));
-  testing::expect_error_mentions([&] { model.load_weights(path); },
-                                 {path, "truncated", std::to_string(bytes.size() - 28), std::to_string(bytes.size() - 38)});
+  testing::expect_error_mentions(
+      [&] { model.load_weights(path); },
+      {path, "truncated", std::to_string(bytes.size() - 28), std::to_string(bytes.size() - 38)});
   write_bytes(path, bytes.substr(0, 12));
-  testing::expect_error_mentions([&] { model.load_weights(path); }, {path, "not a cuseq model file"});
+  testing::expect_error_mentions([&] { model.load_weights(path); },
+                                 {path, "not a cuseq model file"});
 }
 
 TEST(ModelFile, FlippedByteFailsTheChecksum) {
@@ -107,7 +111,8 @@ TEST(ModelFile, WeightsOfAnotherArchitectureAreRejected) {
   testing::expect_error_mentions([&] { other.load_weights(path); },
                                  {path, "kernel", "expects float32[18, 5]", "float32[18, 4]"});
   EXPECT_EQ(other.get_weights()[2][0].to_vector<float>(), before[2][0].to_vector<float>());
-  testing::expect_error_mentions([&] { load_model(path); }, {path, "holds weights", "expected a model"});
+  testing::expect_error_mentions([&] { load_model(path); },
+                                 {path, "holds weights", "expected a model"});
 }
 
 TEST(ModelFile, KilledWriterLeavesTheOldFileIntact) {
@@ -149,7 +154,8 @@ TEST(ModelFile, FailedWriteKeepsTheOldFile) {
 TEST(ModelFile, CheckpointSavesOnlyImprovingEpochs) {
   Sequential model = small_model();
   model.compile("sgd", "binary_crossentropy");
-  auto checkpoint = std::make_shared<ModelCheckpoint>(temp_path("best_{epoch}.cuseq"), "loss", true);
+  auto checkpoint =
+      std::make_shared<ModelCheckpoint>(temp_path("best_{epoch}.cuseq"), "loss", true);
   model.stop_training = false;
   checkpoint->on_train_begin(model);
   checkpoint->on_epoch_end(0, {{"loss", 0.5}}, model);

@@ -20,25 +20,29 @@ TEST(ModelGpu, LossesAndGradientsMatchCpu) {
   for (int i = 0; i < 67; ++i) ids[i] = (i * 7) % 33;
   const Tensor labels = Tensor::from_vector<std::int32_t>(ids, {67});
   for (const LossKind kind : {LossKind::binary_crossentropy, LossKind::categorical_crossentropy,
-                              LossKind::sparse_categorical_crossentropy, LossKind::mean_squared_error,
-                              LossKind::mean_absolute_error}) {
+                              LossKind::sparse_categorical_crossentropy,
+                              LossKind::mean_squared_error, LossKind::mean_absolute_error}) {
     for (const bool logits_in : {false, true}) {
-      if (logits_in && (kind == LossKind::mean_squared_error || kind == LossKind::mean_absolute_error)) continue;
+      if (logits_in &&
+          (kind == LossKind::mean_squared_error || kind == LossKind::mean_absolute_error))
+        continue;
       const Tensor& p = logits_in ? logits : probabilities;
       const Tensor& y = kind == LossKind::sparse_categorical_crossentropy ? labels : soft;
       const Loss loss{kind, logits_in};
-      Tensor grad_cpu = Tensor::zeros(p.shape()), grad_gpu = Tensor::zeros(p.shape(), DType::float32, kGpu);
+      Tensor grad_cpu = Tensor::zeros(p.shape()),
+             grad_gpu = Tensor::zeros(p.shape(), DType::float32, kGpu);
       const double cpu = compute_loss(loss, p, y, grad_cpu);
       const double gpu = compute_loss(loss, p.to(kGpu), y.to(kGpu), grad_gpu);
       EXPECT_NEAR(gpu, cpu, 1e-5 * (1 + std::fabs(cpu))) << loss_name(kind);
-      expect_all_near(grad_gpu.to(Device::cpu()).to_vector<float>(), grad_cpu.to_vector<float>(), 1e-5,
-                      loss_name(kind));
+      expect_all_near(grad_gpu.to(Device::cpu()).to_vector<float>(), grad_cpu.to_vector<float>(),
+                      1e-5, loss_name(kind));
     }
   }
   testing::expect_error_mentions(
       [&] {
-        compute_loss(loss_from_name("sparse_categorical_crossentropy"), probabilities.to(kGpu),
-                     Tensor::from_vector<std::int32_t>(std::vector<std::int32_t>(67, 40), {67}, kGpu));
+        compute_loss(
+            loss_from_name("sparse_categorical_crossentropy"), probabilities.to(kGpu),
+            Tensor::from_vector<std::int32_t>(std::vector<std::int32_t>(67, 40), {67}, kGpu));
       },
       {"label 40", "position 0"});
 }
@@ -49,7 +53,8 @@ TEST(ModelGpu, MetricsMatchCpu) {
   const Tensor y = random_tensor<float>({100, 7}, 5, Device::cpu(), 0, 1);
   for (const char* name : {"categorical_accuracy", "mae", "mse"}) {
     const Metric metric = metric_from_name(name, Loss{});
-    EXPECT_NEAR(compute_metric(metric, p.to(kGpu), y.to(kGpu)), compute_metric(metric, p, y), 1e-6) << name;
+    EXPECT_NEAR(compute_metric(metric, p.to(kGpu), y.to(kGpu)), compute_metric(metric, p, y), 1e-6)
+        << name;
   }
 }
 
@@ -61,7 +66,8 @@ TEST(ModelGpu, WideVocabularyLossesMatchCpu) {
   const Tensor logits = random_tensor<float>({rows, vocabulary}, 6, Device::cpu(), -6, 6);
   const Tensor soft = random_tensor<float>({rows, vocabulary}, 7, Device::cpu(), 0, 1);
   std::vector<std::int32_t> ids(rows);
-  for (std::int64_t i = 0; i < rows; ++i) ids[i] = static_cast<std::int32_t>((i * 977) % vocabulary);
+  for (std::int64_t i = 0; i < rows; ++i)
+    ids[i] = static_cast<std::int32_t>((i * 977) % vocabulary);
   const Tensor labels = Tensor::from_vector<std::int32_t>(ids, {rows});
   for (const LossKind kind :
        {LossKind::sparse_categorical_crossentropy, LossKind::categorical_crossentropy}) {
@@ -98,7 +104,8 @@ TEST(ModelGpu, AccuracyTiesGoToTheFirstMaximumAsOnCpu) {
 
 TEST(ModelGpu, FusedOptimizerStepsMatchCpu) {
   CUSEQ_REQUIRE_GPU();
-  const Tensor w = random_tensor<float>({1000, 37}, 6), g = random_tensor<float>({1000, 37}, 7, Device::cpu(), -3, 3);
+  const Tensor w = random_tensor<float>({1000, 37}, 6),
+               g = random_tensor<float>({1000, 37}, 7, Device::cpu(), -3, 3);
   auto run = [&](Device device, Optimizer& optimizer) {
     Parameter p;
     p.value = w.to(device).clone();
@@ -106,14 +113,18 @@ TEST(ModelGpu, FusedOptimizerStepsMatchCpu) {
     for (int step = 0; step < 3; ++step) optimizer.apply({&p});
     return p.value.to(Device::cpu()).to_vector<float>();
   };
-  const auto check_pair = [&](std::unique_ptr<Optimizer> cpu, std::unique_ptr<Optimizer> gpu, const char* what) {
+  const auto check_pair = [&](std::unique_ptr<Optimizer> cpu, std::unique_ptr<Optimizer> gpu,
+                              const char* what) {
     cpu->clipping = gpu->clipping = GradientClipping{5.0, 2.0};
     expect_all_near(run(kGpu, *gpu), run(Device::cpu(), *cpu), 1e-5, what);
   };
   check_pair(std::make_unique<SGD>(0.1, 0.9, true), std::make_unique<SGD>(0.1, 0.9, true), "sgd");
-  check_pair(std::make_unique<RMSprop>(0.01, 0.9, 0.5, 1e-7, true), std::make_unique<RMSprop>(0.01, 0.9, 0.5, 1e-7, true), "rmsprop");
-  check_pair(std::make_unique<Adam>(0.01, 0.9, 0.999, 1e-7, true), std::make_unique<Adam>(0.01, 0.9, 0.999, 1e-7, true), "adam");
-  const Tensor norm_cpu = ops::clipped_squared_norm(g, 0.5), norm_gpu = ops::clipped_squared_norm(g.to(kGpu), 0.5);
+  check_pair(std::make_unique<RMSprop>(0.01, 0.9, 0.5, 1e-7, true),
+             std::make_unique<RMSprop>(0.01, 0.9, 0.5, 1e-7, true), "rmsprop");
+  check_pair(std::make_unique<Adam>(0.01, 0.9, 0.999, 1e-7, true),
+             std::make_unique<Adam>(0.01, 0.9, 0.999, 1e-7, true), "adam");
+  const Tensor norm_cpu = ops::clipped_squared_norm(g, 0.5),
+               norm_gpu = ops::clipped_squared_norm(g.to(kGpu), 0.5);
   EXPECT_NEAR(norm_gpu.item(), norm_cpu.item(), 1e-6 * norm_cpu.item());
 }
 

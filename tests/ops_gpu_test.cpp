@@ -13,8 +13,8 @@ const Device kGpu = Device::cuda(0);
 
 // Runs `op` on CPU copies and GPU copies of `inputs` and compares its output.
 template <class Op>
-void expect_parity(const std::vector<Tensor>& inputs, const Shape& out_shape, DType out_dtype, Op op,
-                   double tolerance, const std::string& what) {
+void expect_parity(const std::vector<Tensor>& inputs, const Shape& out_shape, DType out_dtype,
+                   Op op, double tolerance, const std::string& what) {
   std::vector<Tensor> on_gpu;
   for (const Tensor& t : inputs) on_gpu.push_back(t.to(kGpu));
   Tensor cpu_out = Tensor::zeros(out_shape, out_dtype);
@@ -37,7 +37,8 @@ TEST(OpsGpu, TensorsRoundTripThroughTheGpu) {
   const Tensor device = host.to(kGpu);
   EXPECT_EQ(device.device(), kGpu);
   EXPECT_EQ(device.to(Device::cpu()).to_vector<float>(), host.to_vector<float>());
-  EXPECT_EQ(device.slice(1, 2).to(Device::cpu()).to_vector<float>(), host.slice(1, 2).to_vector<float>());
+  EXPECT_EQ(device.slice(1, 2).to(Device::cpu()).to_vector<float>(),
+            host.slice(1, 2).to_vector<float>());
 }
 
 TEST(OpsGpu, GemmMatchesCpu) {
@@ -46,15 +47,19 @@ TEST(OpsGpu, GemmMatchesCpu) {
     for (const bool tb : {false, true}) {
       const Tensor a = random_tensor<float>(ta ? Shape{33, 17} : Shape{17, 33}, 2);
       const Tensor b = random_tensor<float>(tb ? Shape{29, 33} : Shape{33, 29}, 3);
-      expect_parity({a, b}, {17, 29}, DType::float32,
-                    [&](const std::vector<Tensor>& in, Tensor& out) { ops::gemm(in[0], ta, in[1], tb, out); },
-                    1e-4, "gemm");
+      expect_parity(
+          {a, b}, {17, 29}, DType::float32,
+          [&](const std::vector<Tensor>& in, Tensor& out) { ops::gemm(in[0], ta, in[1], tb, out); },
+          1e-4, "gemm");
     }
   }
   const Tensor a = random_tensor<double>({8, 4}, 4), b = random_tensor<double>({4, 6}, 5);
-  expect_parity({a, b}, {8, 6}, DType::float64,
-                [](const std::vector<Tensor>& in, Tensor& out) { ops::gemm(in[0], false, in[1], false, out); },
-                1e-12, "dgemm");
+  expect_parity(
+      {a, b}, {8, 6}, DType::float64,
+      [](const std::vector<Tensor>& in, Tensor& out) {
+        ops::gemm(in[0], false, in[1], false, out);
+      },
+      1e-12, "dgemm");
 }
 
 TEST(OpsGpu, PointwiseOpsMatchCpu) {
@@ -62,44 +67,75 @@ TEST(OpsGpu, PointwiseOpsMatchCpu) {
   const Tensor a = random_tensor<float>({64, 130}, 6), b = random_tensor<float>({64, 130}, 7);
   const Tensor bias = random_tensor<float>({130}, 8);
   const Shape s = a.shape();
-  expect_parity({a, b}, s, DType::float32, [](auto& in, Tensor& out) { ops::add(in[0], in[1], out); }, 0, "add");
-  expect_parity({a, b}, s, DType::float32, [](auto& in, Tensor& out) { ops::multiply(in[0], in[1], out); }, 0, "multiply");
-  expect_parity({a, b}, s, DType::float32, [](auto& in, Tensor& out) { ops::axpby(0.3, in[0], 2.0, in[1], out); }, 1e-6, "axpby");
-  expect_parity({a, bias}, s, DType::float32, [](auto& in, Tensor& out) { ops::bias_add(in[0], in[1], out); }, 0, "bias_add");
-  for (const Activation f : {Activation::relu, Activation::sigmoid, Activation::tanh, Activation::softmax}) {
-    expect_parity({a}, s, DType::float32, [f](auto& in, Tensor& out) { ops::activation_forward(f, in[0], out); },
-                  1e-5, activation_name(f));
-    expect_parity({a, b}, s, DType::float32,
-                  [f](auto& in, Tensor& out) { ops::activation_backward(f, in[0], in[1], out); }, 1e-5,
-                  activation_name(f) + " backward");
+  expect_parity(
+      {a, b}, s, DType::float32, [](auto& in, Tensor& out) { ops::add(in[0], in[1], out); }, 0,
+      "add");
+  expect_parity(
+      {a, b}, s, DType::float32, [](auto& in, Tensor& out) { ops::multiply(in[0], in[1], out); }, 0,
+      "multiply");
+  expect_parity(
+      {a, b}, s, DType::float32,
+      [](auto& in, Tensor& out) { ops::axpby(0.3, in[0], 2.0, in[1], out); }, 1e-6, "axpby");
+  expect_parity(
+      {a, bias}, s, DType::float32, [](auto& in, Tensor& out) { ops::bias_add(in[0], in[1], out); },
+      0, "bias_add");
+  for (const Activation f :
+       {Activation::relu, Activation::sigmoid, Activation::tanh, Activation::softmax}) {
+    expect_parity(
+        {a}, s, DType::float32,
+        [f](auto& in, Tensor& out) { ops::activation_forward(f, in[0], out); }, 1e-5,
+        activation_name(f));
+    expect_parity(
+        {a, b}, s, DType::float32,
+        [f](auto& in, Tensor& out) { ops::activation_backward(f, in[0], in[1], out); }, 1e-5,
+        activation_name(f) + " backward");
   }
 }
 
 TEST(OpsGpu, RandomNumbersMatchCpu) {
   CUSEQ_REQUIRE_GPU();
-  expect_parity({}, {1000}, DType::float32, [](auto&, Tensor& out) { ops::random_uniform(out, -1, 1, {3, 4}); },
-                1e-6, "uniform");
-  expect_parity({}, {1000}, DType::float64, [](auto&, Tensor& out) { ops::random_normal(out, 0, 1, {3, 4}); },
-                1e-9, "normal");
+  expect_parity(
+      {}, {1000}, DType::float32,
+      [](auto&, Tensor& out) {
+        ops::random_uniform(out, -1, 1, {3, 4});
+      },
+      1e-6, "uniform");
+  expect_parity(
+      {}, {1000}, DType::float64,
+      [](auto&, Tensor& out) {
+        ops::random_normal(out, 0, 1, {3, 4});
+      },
+      1e-9, "normal");
 }
 
 TEST(OpsGpu, ReductionsArgmaxAndTransposeMatchCpu) {
   CUSEQ_REQUIRE_GPU();
   const Tensor x = random_tensor<float>({7, 300, 5}, 9);
   for (const Reduction r : {Reduction::sum, Reduction::mean, Reduction::max}) {
-    expect_parity({x}, {300, 5}, DType::float32, [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 0, out); }, 1e-5, "axis 0");
-    expect_parity({x}, {7, 5}, DType::float32, [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 1, out); }, 1e-5, "axis 1");
-    expect_parity({x}, {7, 300}, DType::float32, [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 2, out); }, 1e-5, "axis 2");
+    expect_parity(
+        {x}, {300, 5}, DType::float32,
+        [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 0, out); }, 1e-5, "axis 0");
+    expect_parity(
+        {x}, {7, 5}, DType::float32, [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 1, out); },
+        1e-5, "axis 1");
+    expect_parity(
+        {x}, {7, 300}, DType::float32,
+        [r](auto& in, Tensor& out) { ops::reduce(r, in[0], 2, out); }, 1e-5, "axis 2");
   }
-  expect_parity({x}, {7, 300}, DType::int32, [](auto& in, Tensor& out) { ops::argmax(in[0], out); }, 0, "argmax");
-  expect_parity({x}, {300, 7, 5}, DType::float32, [](auto& in, Tensor& out) { ops::swap_leading_axes(in[0], out); }, 0, "swap");
+  expect_parity(
+      {x}, {7, 300}, DType::int32, [](auto& in, Tensor& out) { ops::argmax(in[0], out); }, 0,
+      "argmax");
+  expect_parity(
+      {x}, {300, 7, 5}, DType::float32,
+      [](auto& in, Tensor& out) { ops::swap_leading_axes(in[0], out); }, 0, "swap");
 }
 
 TEST(OpsGpu, MixingDevicesIsAClearError) {
   CUSEQ_REQUIRE_GPU();
   const Tensor a = Tensor::zeros({2, 2}), b = Tensor::zeros({2, 2}, DType::float32, kGpu);
   Tensor out = Tensor::zeros({2, 2});
-  testing::expect_error_mentions([&] { ops::add(a, b, out); }, {"add", "different devices", "cuda:0", "cpu"});
+  testing::expect_error_mentions([&] { ops::add(a, b, out); },
+                                 {"add", "different devices", "cuda:0", "cpu"});
 }
 
 TEST(AllocatorGpu, FreedBlocksAreReusedWithoutNewCudaMalloc) {
@@ -143,7 +179,8 @@ TEST(StreamGpu, WorkOnAStreamIsOrderedAndSynchronizes) {
     result = ops::matmul(a, a);
     stream.synchronize();
   }
-  expect_all_near(result.to(Device::cpu()).to_vector<float>(), ops::matmul(host, host).to_vector<float>(), 1e-4);
+  expect_all_near(result.to(Device::cpu()).to_vector<float>(),
+                  ops::matmul(host, host).to_vector<float>(), 1e-4);
 }
 
 // The stream pool hands out the same streams again (a stack of layers in

@@ -14,8 +14,9 @@ using testing::expect_error_mentions;
 using testing::random_tensor;
 
 // c = op(a) @ op(b), row-major, by the textbook triple loop.
-std::vector<double> reference_gemm(const std::vector<double>& a, bool ta, const std::vector<double>& b,
-                                   bool tb, std::int64_t m, std::int64_t n, std::int64_t k) {
+std::vector<double> reference_gemm(const std::vector<double>& a, bool ta,
+                                   const std::vector<double>& b, bool tb, std::int64_t m,
+                                   std::int64_t n, std::int64_t k) {
   std::vector<double> c(static_cast<std::size_t>(m * n), 0.0);
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = 0; j < n; ++j)
@@ -41,7 +42,8 @@ TYPED_TEST(OpsTyped, GemmMatchesReferenceForEveryTransposeCombination) {
       const Tensor b = random_tensor<T>(tb ? Shape{n, k} : Shape{k, n}, 2);
       Tensor c = ops::matmul(a, b, ta, tb);
       const auto av = a.template to_vector<T>(), bv = b.template to_vector<T>();
-      const auto expected = reference_gemm({av.begin(), av.end()}, ta, {bv.begin(), bv.end()}, tb, m, n, k);
+      const auto expected =
+          reference_gemm({av.begin(), av.end()}, ta, {bv.begin(), bv.end()}, tb, m, n, k);
       expect_all_near(c.template to_vector<T>(), expected, 1e-5, "gemm");
     }
   }
@@ -52,9 +54,11 @@ TYPED_TEST(OpsTyped, GemmMatchesReferenceForEveryTransposeCombination) {
 // columns when wide; the last two with a ragged last block), with beta.
 TYPED_TEST(OpsTyped, LargeGemmMatchesReferenceForEveryTransposeCombination) {
   using T = TypeParam;
-  struct Extents { std::int64_t m, n, k; };
-  for (const Extents e : {Extents{96, 80, 300}, Extents{8, 512, 600}, Extents{7, 1000, 300},
-                          Extents{1000, 9, 300}}) {
+  struct Extents {
+    std::int64_t m, n, k;
+  };
+  for (const Extents e :
+       {Extents{96, 80, 300}, Extents{8, 512, 600}, Extents{7, 1000, 300}, Extents{1000, 9, 300}}) {
     for (const bool ta : {false, true}) {
       for (const bool tb : {false, true}) {
         const Tensor a = random_tensor<T>(ta ? Shape{e.k, e.m} : Shape{e.m, e.k}, 8);
@@ -63,12 +67,12 @@ TYPED_TEST(OpsTyped, LargeGemmMatchesReferenceForEveryTransposeCombination) {
         const auto c0 = c.template to_vector<T>();
         ops::gemm(a, ta, b, tb, c, 1.0, 0.5);
         const auto av = a.template to_vector<T>(), bv = b.template to_vector<T>();
-        auto expected = reference_gemm({av.begin(), av.end()}, ta, {bv.begin(), bv.end()}, tb,
-                                       e.m, e.n, e.k);
+        auto expected =
+            reference_gemm({av.begin(), av.end()}, ta, {bv.begin(), bv.end()}, tb, e.m, e.n, e.k);
         for (std::size_t i = 0; i < expected.size(); ++i) expected[i] += 0.5 * c0[i];
-        expect_all_near(c.template to_vector<T>(), expected, 1e-4,
-                        "m " + std::to_string(e.m) + " ta " + std::to_string(ta) + " tb " +
-                            std::to_string(tb));
+        expect_all_near(
+            c.template to_vector<T>(), expected, 1e-4,
+            "m " + std::to_string(e.m) + " ta " + std::to_string(ta) + " tb " + std::to_string(tb));
       }
     }
   }
@@ -81,7 +85,8 @@ TYPED_TEST(OpsTyped, GemmAccumulatesWithAlphaAndBeta) {
   const auto c0 = c.template to_vector<T>();
   ops::gemm(a, false, b, false, c, 2.0, 0.5);
   const auto av = a.template to_vector<T>(), bv = b.template to_vector<T>();
-  auto expected = reference_gemm({av.begin(), av.end()}, false, {bv.begin(), bv.end()}, false, 2, 4, 3);
+  auto expected =
+      reference_gemm({av.begin(), av.end()}, false, {bv.begin(), bv.end()}, false, 2, 4, 3);
   for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = 2.0 * expected[i] + 0.5 * c0[i];
   expect_all_near(c.template to_vector<T>(), expected, 1e-5);
 }
@@ -152,14 +157,16 @@ TEST(Ops, SigmoidIsFiniteAtExtremes) {
 TEST(Ops, ActivationBackwardMatchesFiniteDifferences) {
   const Tensor x = random_tensor<double>({3, 5}, 11, Device::cpu(), -2.0, 2.0);
   const Tensor w = random_tensor<double>({3, 5}, 12);
-  for (const Activation activation :
-       {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::softmax, Activation::linear}) {
-    Tensor y = Tensor::empty(x.shape(), DType::float64), dx = Tensor::empty(x.shape(), DType::float64);
+  for (const Activation activation : {Activation::sigmoid, Activation::tanh, Activation::relu,
+                                      Activation::softmax, Activation::linear}) {
+    Tensor y = Tensor::empty(x.shape(), DType::float64),
+           dx = Tensor::empty(x.shape(), DType::float64);
     ops::activation_forward(activation, x, y);
     ops::activation_backward(activation, y, w, dx);
     const auto analytic = dx.to_vector<double>();
     const auto loss = [&](const std::vector<double>& values) {
-      Tensor xin = Tensor::from_vector<double>(values, x.shape()), yout = Tensor::empty(x.shape(), DType::float64);
+      Tensor xin = Tensor::from_vector<double>(values, x.shape()),
+             yout = Tensor::empty(x.shape(), DType::float64);
       ops::activation_forward(activation, xin, yout);
       const auto yv = yout.to_vector<double>(), wv = w.to_vector<double>();
       double total = 0;
@@ -175,7 +182,8 @@ TEST(Ops, ActivationBackwardMatchesFiniteDifferences) {
       values[i] = saved - h;
       const double down = loss(values);
       values[i] = saved;
-      EXPECT_NEAR(analytic[i], (up - down) / (2 * h), 1e-7) << activation_name(activation) << " " << i;
+      EXPECT_NEAR(analytic[i], (up - down) / (2 * h), 1e-7)
+          << activation_name(activation) << " " << i;
     }
   }
 }
@@ -260,10 +268,12 @@ TEST(Ops, ArgmaxTakesTheFirstOfTiedMaxima) {
 }
 
 TEST(Ops, SwapLeadingAxesMovesWholeInnerBlocks) {
-  const Tensor x = Tensor::from_vector<std::int32_t>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {2, 3, 2});
+  const Tensor x =
+      Tensor::from_vector<std::int32_t>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {2, 3, 2});
   const Tensor y = ops::swap_leading_axes(x);
   EXPECT_EQ(y.shape(), (Shape{3, 2, 2}));
-  EXPECT_EQ(y.to_vector<std::int32_t>(), (std::vector<std::int32_t>{0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11}));
+  EXPECT_EQ(y.to_vector<std::int32_t>(),
+            (std::vector<std::int32_t>{0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11}));
 }
 
 TEST(Ops, FillSetsEveryElement) {
@@ -276,10 +286,18 @@ TEST(Ops, MismatchedArgumentsAreClearErrors) {
   const Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({4, 2});
   expect_error_mentions([&] { ops::matmul(a, b); }, {"gemm", "inner extents", "[2, 3]", "[4, 2]"});
   Tensor out = Tensor::zeros({2, 3});
-  expect_error_mentions([&] { ops::add(a, Tensor::zeros({3, 2}), out); }, {"add", "[2, 3]", "[3, 2]"});
-  expect_error_mentions([&] { ops::add(a, Tensor::zeros({2, 3}, DType::float64), out); },
-                        {"add", "float32", "float64"});
-  expect_error_mentions([&] { ops::bias_add(a, Tensor::zeros({2}), out); }, {"bias_add", "[3]", "[2]"});
+  expect_error_mentions(
+      [&] {
+        ops::add(a, Tensor::zeros({3, 2}), out);
+      },
+      {"add", "[2, 3]", "[3, 2]"});
+  expect_error_mentions(
+      [&] {
+        ops::add(a, Tensor::zeros({2, 3}, DType::float64), out);
+      },
+      {"add", "float32", "float64"});
+  expect_error_mentions([&] { ops::bias_add(a, Tensor::zeros({2}), out); },
+                        {"bias_add", "[3]", "[2]"});
   expect_error_mentions([&] { ops::reduce(Reduction::sum, a, 2); }, {"reduce", "axis 2"});
   expect_error_mentions([] { activation_from_name("swish"); }, {"swish", "relu"});
 }

@@ -60,7 +60,8 @@ TEST(Optimizers, SgdMomentumAndNesterovFollowKerasOverThreeSteps) {
     for (int i = 0; i < 2; ++i) {
       const double g = kG[i];
       const double v1 = -lr * g, v2 = m * v1 - lr * g, v3 = m * v2 - lr * g;
-      const double moves = nesterov ? (m * v1 - lr * g) + (m * v2 - lr * g) + (m * v3 - lr * g) : v1 + v2 + v3;
+      const double moves =
+          nesterov ? (m * v1 - lr * g) + (m * v2 - lr * g) + (m * v3 - lr * g) : v1 + v2 + v3;
       expected.push_back(kW0[i] + moves);
     }
     testing::expect_all_near(f.after(sgd, 3), expected, 1e-14, nesterov ? "nesterov" : "momentum");

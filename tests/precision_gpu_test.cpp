@@ -21,7 +21,8 @@ TEST(CastGpu, MatchesTheCpuBitForBitBothWays) {
   // Magnitudes from float16 subnormals to past its range, both signs.
   std::vector<float> values;
   for (const double v : testing::random_values(4096, 9, -1.0, 1.0))
-    values.push_back(static_cast<float>(v * std::ldexp(1.0, static_cast<int>(values.size() % 44) - 28)));
+    values.push_back(
+        static_cast<float>(v * std::ldexp(1.0, static_cast<int>(values.size() % 44) - 28)));
   const Tensor x = Tensor::from_vector(values, Shape{64, 64});
   for (DType dtype : {DType::bfloat16, DType::float16}) {
     const Tensor cpu = ops::cast(x, dtype);
@@ -38,8 +39,9 @@ struct GemmCase {
 };
 
 // Row-major op(a) @ op(b) in double from host values.
-std::vector<double> reference_gemm(const std::vector<float>& a, bool ta, const std::vector<float>& b,
-                                   bool tb, const GemmCase& s, bool absolute) {
+std::vector<double> reference_gemm(const std::vector<float>& a, bool ta,
+                                   const std::vector<float>& b, bool tb, const GemmCase& s,
+                                   bool absolute) {
   std::vector<double> c(static_cast<std::size_t>(s.m * s.n), 0.0);
   for (std::int64_t i = 0; i < s.m; ++i)
     for (std::int64_t j = 0; j < s.n; ++j)
@@ -59,8 +61,10 @@ void check_mixed_gemm(GemmPrecision precision, DType half, double unit_roundoff)
   for (const GemmCase& s : cases) {
     for (const bool ta : {false, true}) {
       for (const bool tb : {false, true}) {
-        const Tensor a = testing::random_tensor<float>(ta ? Shape{s.k, s.m} : Shape{s.m, s.k}, ++seed);
-        const Tensor b = testing::random_tensor<float>(tb ? Shape{s.n, s.k} : Shape{s.k, s.n}, ++seed);
+        const Tensor a =
+            testing::random_tensor<float>(ta ? Shape{s.k, s.m} : Shape{s.m, s.k}, ++seed);
+        const Tensor b =
+            testing::random_tensor<float>(tb ? Shape{s.n, s.k} : Shape{s.k, s.n}, ++seed);
         const Tensor c0 = testing::random_tensor<float>(Shape{s.m, s.n}, ++seed);
         Tensor c = c0.to(Device::cuda());
         {

@@ -130,11 +130,11 @@ TEST(Cast, Bfloat16RoundsToNearestEven) {
 }
 
 TEST(Cast, Float16RoundsToNearestEvenWithSubnormalsAndInfinity) {
-  const std::vector<std::uint16_t> bits = cast_bits(
-      {1.0f, 65504.0f, 65519.0f, 65520.0f, std::ldexp(1.0f, -14), std::ldexp(1.0f, -24),
-       std::ldexp(1.0f, -25), 1.5f * std::ldexp(1.0f, -25), 1.0f + std::ldexp(1.0f, -11),
-       1.0f + 3 * std::ldexp(1.0f, -11), -0.0f, 0.1f, std::ldexp(3.0f, -16)},
-      DType::float16);
+  const std::vector<std::uint16_t> bits =
+      cast_bits({1.0f, 65504.0f, 65519.0f, 65520.0f, std::ldexp(1.0f, -14), std::ldexp(1.0f, -24),
+                 std::ldexp(1.0f, -25), 1.5f * std::ldexp(1.0f, -25), 1.0f + std::ldexp(1.0f, -11),
+                 1.0f + 3 * std::ldexp(1.0f, -11), -0.0f, 0.1f, std::ldexp(3.0f, -16)},
+                DType::float16);
   EXPECT_EQ(bits[0], 0x3C00);   // 1
   EXPECT_EQ(bits[1], 0x7BFF);   // the largest float16
   EXPECT_EQ(bits[2], 0x7BFF);   // below the tie with 65536
@@ -153,9 +153,8 @@ TEST(Cast, Float16RoundsToNearestEvenWithSubnormalsAndInfinity) {
 TEST(Cast, NanStaysNan) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (DType dtype : {DType::bfloat16, DType::float16}) {
-    const Tensor back = ops::cast(ops::cast(Tensor::from_vector(std::vector<float>{nan}, Shape{1}),
-                                            dtype),
-                                  DType::float32);
+    const Tensor back = ops::cast(
+        ops::cast(Tensor::from_vector(std::vector<float>{nan}, Shape{1}), dtype), DType::float32);
     EXPECT_TRUE(std::isnan(back.to_vector<float>()[0])) << dtype_name(dtype);
   }
 }
@@ -166,8 +165,8 @@ TEST(Cast, EveryFloat16ValueWidensExactlyAndRoundsBackToItself) {
   for (std::uint32_t h = 0; h < 0x10000; ++h) {
     const std::uint32_t exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
     if (exponent == 0x1F) continue;  // inf and NaN: covered above
-    const double magnitude = exponent == 0 ? std::ldexp(mantissa, -24)
-                                           : std::ldexp(1024 + mantissa, int(exponent) - 25);
+    const double magnitude =
+        exponent == 0 ? std::ldexp(mantissa, -24) : std::ldexp(1024 + mantissa, int(exponent) - 25);
     all.push_back(static_cast<std::uint16_t>(h));
     expected.push_back((h & 0x8000) ? -magnitude : magnitude);
   }

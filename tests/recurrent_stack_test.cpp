@@ -49,7 +49,7 @@ ForwardContext training_with_mask() {
   ForwardContext context;
   context.training = true;
   std::vector<double> mask(2 * 9, 1.0);
-  for (int t = 6; t < 9; ++t) mask[t] = 0.0;   // a shorter sample
+  for (int t = 6; t < 9; ++t) mask[t] = 0.0;      // a shorter sample
   for (int t = 0; t < 2; ++t) mask[9 + t] = 0.0;  // left padding
   context.mask = Tensor::from_vector(mask, Shape{2, 9});
   return context;
@@ -71,8 +71,8 @@ void expect_same_grads(const std::vector<std::unique_ptr<Recurrent>>& actual,
   }
 }
 
-std::vector<std::vector<Tensor>> random_states(const std::vector<std::unique_ptr<Recurrent>>& layers,
-                                               std::uint64_t seed) {
+std::vector<std::vector<Tensor>> random_states(
+    const std::vector<std::unique_ptr<Recurrent>>& layers, std::uint64_t seed) {
   std::vector<std::vector<Tensor>> states;
   for (const auto& layer : layers) {
     states.push_back({random_tensor<double>({2, layer->units()}, ++seed)});
@@ -196,8 +196,8 @@ TEST(RecurrentStack, StatefulLayersCarryTheirStatesAcrossStackedForwards) {
     const Tensor x = random_tensor<double>({2, 9, 4}, 30 + batch);
     Tensor expected = x;
     for (auto& layer : alone) expected = layer->forward(expected, context);
-    expect_same(stack.forward(x, context).output, expected, "output of batch " +
-                                                                std::to_string(batch));
+    expect_same(stack.forward(x, context).output, expected,
+                "output of batch " + std::to_string(batch));
   }
 }
 
@@ -208,8 +208,11 @@ TEST(RecurrentStack, RejectsAnUpperLayerGoingBackwards) {
   backwards.go_backwards = true;
   LSTM first(4, below, "first");
   GRU second(4, backwards, "second");
-  testing::expect_error_mentions([&] { RecurrentStack({&first, &second}); },
-                                 {"second cannot follow first", "no go_backwards above"});
+  testing::expect_error_mentions(
+      [&] {
+        RecurrentStack({&first, &second});
+      },
+      {"second cannot follow first", "no go_backwards above"});
 }
 
 // Embedding(mask_zero) -> LSTM -> LSTM -> GRU -> Dense in float64.
@@ -257,8 +260,9 @@ TEST(SequentialRecurrentStack, FitsAndPredictsLikeTheLayersOneByOne) {
   const auto expected = alone.get_weights(), got = stacked.get_weights();
   for (std::size_t l = 0; l < expected.size(); ++l) {
     for (std::size_t w = 0; w < expected[l].size(); ++w) {
-      expect_same(got[l][w], expected[l][w], "weight " + std::to_string(w) + " of layer " +
-                                                 std::to_string(l) + " after one step");
+      expect_same(
+          got[l][w], expected[l][w],
+          "weight " + std::to_string(w) + " of layer " + std::to_string(l) + " after one step");
     }
   }
   expect_same(stacked.predict(x), alone.predict(x), "predictions");

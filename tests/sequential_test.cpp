@@ -51,10 +51,11 @@ TEST(Sequential, SummaryOfTestLayersMatchesKerasLayout) {
   model.summary(out);
   const std::string expected =
       "Model: \"toy\"\n" + std::string(65, '_') + "\n" +
-      " Layer (type)                Output Shape              Param #   \n" + std::string(65, '=') + "\n" +
-      " double_me (Doubler)         (None, 5)                 12        \n" + std::string(65, ' ') + "\n" +
-      std::string(65, '=') + "\n" +
-      "Total params: 12\nTrainable params: 0\nNon-trainable params: 12\n" + std::string(65, '_') + "\n";
+      " Layer (type)                Output Shape              Param #   \n" + std::string(65, '=') +
+      "\n" + " double_me (Doubler)         (None, 5)                 12        \n" +
+      std::string(65, ' ') + "\n" + std::string(65, '=') + "\n" +
+      "Total params: 12\nTrainable params: 0\nNon-trainable params: 12\n" + std::string(65, '_') +
+      "\n";
   EXPECT_EQ(out.str(), expected);
 }
 
@@ -71,16 +72,19 @@ TEST(Sequential, SummaryCountsTheSentimentModelAsKeras) {
   EXPECT_NE(text.find("(None, 160)               0"), std::string::npos) << text;
   EXPECT_NE(text.find("(None, 1)                 161"), std::string::npos) << text;
   EXPECT_NE(text.find("Total params: 80,161\nTrainable params: 80,161\nNon-trainable params: 0\n"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   model.layer(0).trainable = false;
   std::ostringstream frozen;
   model.summary(frozen);
-  EXPECT_NE(frozen.str().find("Trainable params: 161\nNon-trainable params: 80,000\n"), std::string::npos);
+  EXPECT_NE(frozen.str().find("Trainable params: 161\nNon-trainable params: 80,000\n"),
+            std::string::npos);
 }
 
 // Two Gaussian-free clusters split by x0 + x1 > 0: linearly separable.
 void separable_data(int rows, Tensor& x, Tensor& y, std::uint64_t seed = 11) {
-  const std::vector<double> values = testing::random_values(static_cast<std::size_t>(rows) * 2, seed);
+  const std::vector<double> values =
+      testing::random_values(static_cast<std::size_t>(rows) * 2, seed);
   std::vector<float> xs, ys;
   for (int r = 0; r < rows; ++r) {
     const double a = values[2 * r], b = values[2 * r + 1];
@@ -135,7 +139,8 @@ TEST(Sequential, ValidationSplitTakesTheLastRows) {
   ASSERT_TRUE(history.contains("val_accuracy"));
   EXPECT_EQ(history["accuracy"].back(), 1.0);
   EXPECT_EQ(history["val_accuracy"].back(), 0.0);
-  EXPECT_EQ(history.keys(), (std::vector<std::string>{"loss", "accuracy", "val_loss", "val_accuracy"}));
+  EXPECT_EQ(history.keys(),
+            (std::vector<std::string>{"loss", "accuracy", "val_loss", "val_accuracy"}));
 }
 
 TEST(Sequential, EarlyStoppingStopsWhenTheMonitorStallsAndRestoresTheBest) {
@@ -198,7 +203,9 @@ TEST(History, CsvAndSvgAreWritten) {
   history.append({{"loss", 0.25}, {"accuracy", 1.0}, {"val_loss", 0.375}, {"val_accuracy", 0.75}});
   const std::string csv = temp_path("history.csv"), svg = temp_path("history.svg");
   history.to_csv(csv);
-  EXPECT_EQ(read_text(csv), "epoch,loss,accuracy,val_loss,val_accuracy\n0,0.5,0.75,0.625,0.5\n1,0.25,1,0.375,0.75\n");
+  EXPECT_EQ(
+      read_text(csv),
+      "epoch,loss,accuracy,val_loss,val_accuracy\n0,0.5,0.75,0.625,0.5\n1,0.25,1,0.375,0.75\n");
   history.plot_svg(svg);
   const std::string plot = read_text(svg);
   EXPECT_EQ(plot.rfind("<?xml", 0), 0u);

@@ -33,7 +33,8 @@ struct Stack {
 };
 
 Tensor dropout_scales(std::int64_t rows, std::int64_t columns, std::uint64_t seed) {
-  std::vector<double> values = testing::random_values(static_cast<std::size_t>(rows * columns), seed);
+  std::vector<double> values =
+      testing::random_values(static_cast<std::size_t>(rows * columns), seed);
   for (double& v : values) v = v < -0.3 ? 0.0 : 1.0 / 0.65;
   return Tensor::from_vector(values, Shape{rows, columns});
 }
@@ -59,7 +60,8 @@ Stack make_stack(const std::vector<LayerSetup>& setups, bool last_returns_sequen
         s.cell == RecurrentCell::simple_rnn ? Activation::linear : Activation::sigmoid;
     layer.spec.return_sequences = l + 1 < setups.size() || last_returns_sequences;
     layer.spec.go_backwards = l == 0 && first_goes_backwards;
-    layer.weights.kernel = random_tensor<double>({features, width}, ++seed, Device::cpu(), -0.5, 0.5);
+    layer.weights.kernel =
+        random_tensor<double>({features, width}, ++seed, Device::cpu(), -0.5, 0.5);
     layer.weights.recurrent_kernel =
         random_tensor<double>({s.units, width}, ++seed, Device::cpu(), -0.5, 0.5);
     layer.weights.bias = random_tensor<double>(
@@ -67,7 +69,8 @@ Stack make_stack(const std::vector<LayerSetup>& setups, bool last_returns_sequen
     RecurrentInputs in;
     if (l == 0) in.x = random_tensor<double>({kBatch, kSteps, features}, ++seed);
     in.initial_h = random_tensor<double>({kBatch, s.units}, ++seed);
-    if (s.cell == RecurrentCell::lstm) in.initial_c = random_tensor<double>({kBatch, s.units}, ++seed);
+    if (s.cell == RecurrentCell::lstm)
+      in.initial_c = random_tensor<double>({kBatch, s.units}, ++seed);
     in.step_mask = step_mask();
     in.input_mask = dropout_scales(kBatch, features, ++seed);
     in.recurrent_mask = dropout_scales(kBatch, s.units, ++seed);
@@ -282,7 +285,8 @@ TEST(TimeBlock, CopiesStepsBetweenSequencesOfDifferentLengths) {
     for (std::int64_t t = 0; t < 4; ++t) {
       for (std::int64_t f = 0; f < 3; ++f) {
         const std::size_t at = static_cast<std::size_t>((b * 4 + t) * 3 + f);
-        const double expected = t >= 1 ? s[static_cast<std::size_t>((b * 5 + t + 1) * 3 + f)] : before[at];
+        const double expected =
+            t >= 1 ? s[static_cast<std::size_t>((b * 5 + t + 1) * 3 + f)] : before[at];
         EXPECT_EQ(d[at], expected) << b << ", " << t << ", " << f;
       }
     }

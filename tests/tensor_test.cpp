@@ -17,7 +17,8 @@ TEST(Tensor, FromVectorRoundTripsValuesAndShape) {
 
 TEST(Tensor, ZerosIsZeroForEveryDtype) {
   EXPECT_EQ(Tensor::zeros({3}, DType::float64).to_vector<double>(), std::vector<double>(3, 0.0));
-  EXPECT_EQ(Tensor::zeros({2}, DType::int32).to_vector<std::int32_t>(), std::vector<std::int32_t>(2, 0));
+  EXPECT_EQ(Tensor::zeros({2}, DType::int32).to_vector<std::int32_t>(),
+            std::vector<std::int32_t>(2, 0));
 }
 
 TEST(Tensor, ReshapeIsAViewSharingStorage) {
@@ -51,8 +52,11 @@ TEST(Tensor, ItemReadsTheSingleElement) {
 }
 
 TEST(Tensor, WrongValueCountIsAnErrorNamingTheShape) {
-  expect_error_mentions([] { Tensor::from_vector<float>({1, 2, 3}, {2, 2}); },
-                        {"from_vector", "[2, 2]", "4", "3"});
+  expect_error_mentions(
+      [] {
+        Tensor::from_vector<float>({1, 2, 3}, {2, 2});
+      },
+      {"from_vector", "[2, 2]", "4", "3"});
 }
 
 TEST(Tensor, WrongTypedAccessIsAnError) {
@@ -88,8 +92,7 @@ TEST(Device, AskingForAMissingGpuIsAClearError) {
   if (cuda_available()) GTEST_SKIP() << "a GPU is present";
   EXPECT_FALSE(cuda_unavailable_reason().empty());
   EXPECT_EQ(default_device(), Device::cpu());
-  expect_error_mentions([] { Tensor::zeros({2}, DType::float32, Device::cuda(0)); },
-                        {"cuda:0"});
+  expect_error_mentions([] { Tensor::zeros({2}, DType::float32, Device::cuda(0)); }, {"cuda:0"});
 }
 
 TEST(Memory, HostStatisticsTrackLiveTensors) {

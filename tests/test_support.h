@@ -12,9 +12,9 @@
 
 // Skips the current test, with the reason, where no GPU can be used. A macro
 // because GTEST_SKIP must return from the test body itself.
-#define CUSEQ_REQUIRE_GPU()                                                   \
-  if (!cuseq::cuda_available()) {                                             \
-    GTEST_SKIP() << "no usable GPU: " << cuseq::cuda_unavailable_reason();    \
+#define CUSEQ_REQUIRE_GPU()                                                \
+  if (!cuseq::cuda_available()) {                                          \
+    GTEST_SKIP() << "no usable GPU: " << cuseq::cuda_unavailable_reason(); \
   }
 
 namespace cuseq::testing {
@@ -41,14 +41,14 @@ template <class T>
 Tensor random_tensor(const Shape& shape, std::uint64_t seed, Device device = Device::cpu(),
                      double low = -1.0, double high = 1.0) {
   return Tensor::from_vector<T>(
-      cast_values<T>(random_values(static_cast<std::size_t>(shape.numel()), seed, low, high)), shape,
-      device);
+      cast_values<T>(random_values(static_cast<std::size_t>(shape.numel()), seed, low, high)),
+      shape, device);
 }
 
 // Every element within `tolerance` (absolute plus relative to the expected value).
 template <class T, class U>
-void expect_all_near(const std::vector<T>& actual, const std::vector<U>& expected,
-                     double tolerance, const std::string& what = "") {
+void expect_all_near(const std::vector<T>& actual, const std::vector<U>& expected, double tolerance,
+                     const std::string& what = "") {
   ASSERT_EQ(actual.size(), expected.size()) << what;
   for (std::size_t i = 0; i < actual.size(); ++i) {
     const double e = static_cast<double>(expected[i]);

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache git pkg-config ca-certificates
+  build-essential cmake ninja-build ccache git pkg-config ca-certificates clang-format
   libopenblas-dev libomp-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
   libopenmpi-dev openmpi-bin
   fasttext wordnet-base

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs dependencies, builds cuseq with the CUDA backend
+# The test command: installs dependencies, checks the formatting, builds cuseq with the CUDA backend
 # when nvcc is present (every .cu file compiles), runs every test, then builds
 # the CPU-only library with AddressSanitizer + UndefinedBehaviorSanitizer and
 # runs the tests again under them.
@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash tools/install_deps.sh
+bash tools/check_format.sh
 
 export CCACHE_BASEDIR="$root"   # cache hits across clones in other folders
 export CCACHE_NOHASHDIR=1

@@ -9,9 +9,9 @@
 namespace cuseq {
 
 struct MemoryStats {
-  std::size_t bytes_in_use = 0;   // handed out to live tensors
+  std::size_t bytes_in_use = 0;  // handed out to live tensors
   std::size_t peak_bytes_in_use = 0;
-  std::size_t bytes_cached = 0;   // freed by tensors, kept for reuse
+  std::size_t bytes_cached = 0;         // freed by tensors, kept for reuse
   std::size_t device_malloc_calls = 0;  // cudaMalloc calls so far
   std::size_t device_free_calls = 0;
 };

@@ -78,9 +78,9 @@ class CUSEQ_API Tensor {
 
 // Throws a cuseq::Error naming `where` unless `tensor` has this shape.
 CUSEQ_API void check_shape(const Tensor& tensor, const Shape& expected, const std::string& where,
-                 const std::string& what = "input");
+                           const std::string& what = "input");
 CUSEQ_API void check_dtype(const Tensor& tensor, DType expected, const std::string& where,
-                 const std::string& what = "input");
+                           const std::string& what = "input");
 CUSEQ_API void check_same_device(const Tensor& a, const Tensor& b, const std::string& where);
 
 }  // namespace cuseq

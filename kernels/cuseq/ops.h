@@ -22,8 +22,8 @@ CUSEQ_API std::string activation_name(Activation activation);
 namespace ops {
 
 // c = alpha * op(a) @ op(b) + beta * c for row-major matrices, op(x) = x or x^T.
-CUSEQ_API void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b,
-                    Tensor& c, double alpha = 1.0, double beta = 0.0);
+CUSEQ_API void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, Tensor& c,
+                    double alpha = 1.0, double beta = 0.0);
 // A new tensor op(a) @ op(b).
 CUSEQ_API Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false,
                         bool transpose_b = false);

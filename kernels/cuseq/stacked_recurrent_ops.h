@@ -53,9 +53,9 @@ CUSEQ_API StackedRecurrentTape stacked_recurrent_forward(
     std::int64_t chunk_steps, const std::vector<const Stream*>& streams = {});
 
 struct StackedRecurrentGradients {
-  Tensor d_x;                        // dL/d(inputs[0].x)
-  std::vector<Tensor> d_initial_h;   // per layer
-  std::vector<Tensor> d_initial_c;   // per layer, LSTM only (else undefined)
+  Tensor d_x;                       // dL/d(inputs[0].x)
+  std::vector<Tensor> d_initial_h;  // per layer
+  std::vector<Tensor> d_initial_c;  // per layer, LSTM only (else undefined)
 };
 
 // d_output: dL/d(tape.output), may be undefined; d_final_h, d_final_c: per

@@ -43,9 +43,8 @@ class CUSEQ_API MonitorRule {
 // weights of the best epoch when it stops.
 class CUSEQ_API EarlyStopping : public Callback {
  public:
-  explicit EarlyStopping(std::string monitor = "val_loss", double min_delta = 0.0,
-                         int patience = 0, bool restore_best_weights = false,
-                         std::string mode = "auto");
+  explicit EarlyStopping(std::string monitor = "val_loss", double min_delta = 0.0, int patience = 0,
+                         bool restore_best_weights = false, std::string mode = "auto");
   void on_train_begin(Sequential& model) override;
   void on_epoch_end(int epoch, const EpochLogs& logs, Sequential& model) override;
   // The epoch (from 0) at which training stopped, or -1 if it ran to the end.

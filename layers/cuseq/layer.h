@@ -120,7 +120,8 @@ CUSEQ_API std::string unique_layer_name(const std::string& prefix);
 
 // Rebuilding layers from saved models: each layer type registers a factory
 // under its type() name (a static LayerRegistration in its .cpp file).
-using LayerFactory = std::function<std::unique_ptr<Layer>(const std::string& name, const LayerConfig&)>;
+using LayerFactory =
+    std::function<std::unique_ptr<Layer>(const std::string& name, const LayerConfig&)>;
 CUSEQ_API void register_layer_type(const std::string& type, LayerFactory factory);
 // Throws a cuseq::Error naming the type when none is registered.
 CUSEQ_API std::unique_ptr<Layer> create_layer(const std::string& type, const std::string& name,

@@ -117,7 +117,7 @@ class CUSEQ_API Recurrent : public Layer {
   Parameter* kernel_ = nullptr;
   Parameter* recurrent_kernel_ = nullptr;
   Parameter* bias_ = nullptr;
-  ops::StackedRecurrentTape tape_;  // of this layer alone
+  ops::StackedRecurrentTape tape_;      // of this layer alone
   std::vector<Tensor> carried_states_;  // stateful only
 };
 

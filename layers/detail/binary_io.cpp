@@ -140,23 +140,34 @@ void ByteReader::corrupt(const std::string& message) const {
 
 std::uint8_t dtype_code(DType dtype) {
   switch (dtype) {
-    case DType::float32: return 1;
-    case DType::float64: return 2;
-    case DType::int32: return 3;
-    case DType::float16: return 4;
-    case DType::bfloat16: return 5;
+    case DType::float32:
+      return 1;
+    case DType::float64:
+      return 2;
+    case DType::int32:
+      return 3;
+    case DType::float16:
+      return 4;
+    case DType::bfloat16:
+      return 5;
   }
   return 0;
 }
 
 DType dtype_from_code(std::uint8_t code, const ByteReader& reader) {
   switch (code) {
-    case 1: return DType::float32;
-    case 2: return DType::float64;
-    case 3: return DType::int32;
-    case 4: return DType::float16;
-    case 5: return DType::bfloat16;
-    default: reader.corrupt("unknown dtype code " + std::to_string(code));
+    case 1:
+      return DType::float32;
+    case 2:
+      return DType::float64;
+    case 3:
+      return DType::int32;
+    case 4:
+      return DType::float16;
+    case 5:
+      return DType::bfloat16;
+    default:
+      reader.corrupt("unknown dtype code " + std::to_string(code));
   }
 }
 

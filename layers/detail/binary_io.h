@@ -34,7 +34,8 @@ class ByteWriter {
 class ByteReader {
  public:
   // `source` names the file in errors.
-  ByteReader(const std::string& bytes, std::string source) : bytes_(bytes), source_(std::move(source)) {}
+  ByteReader(const std::string& bytes, std::string source)
+      : bytes_(bytes), source_(std::move(source)) {}
   std::uint8_t u8(const char* what);
   std::uint32_t u32(const char* what);
   std::uint64_t u64(const char* what);

@@ -10,11 +10,13 @@ Tensor gather_rows(const Tensor& host, const std::vector<std::int64_t>& indices,
   std::vector<std::int64_t> dims = host.shape().dims();
   dims[0] = static_cast<std::int64_t>(indices.size());
   Tensor batch = Tensor::empty(Shape(dims), host.dtype());
-  const std::size_t row_bytes = host.dim(0) == 0 ? 0 : host.nbytes() / static_cast<std::size_t>(host.dim(0));
+  const std::size_t row_bytes =
+      host.dim(0) == 0 ? 0 : host.nbytes() / static_cast<std::size_t>(host.dim(0));
   const auto* source = static_cast<const char*>(host.raw_data());
   auto* target = static_cast<char*>(batch.raw_data());
   for (std::size_t i = 0; i < indices.size(); ++i) {
-    std::memcpy(target + i * row_bytes, source + static_cast<std::size_t>(indices[i]) * row_bytes, row_bytes);
+    std::memcpy(target + i * row_bytes, source + static_cast<std::size_t>(indices[i]) * row_bytes,
+                row_bytes);
   }
   return batch.to(device);
 }
@@ -47,11 +49,12 @@ Tensor ModelTraining::prepare_targets(const Tensor& y) const {
     values = host.to_vector<double>();
   }
   if (wanted == DType::int32) {
-    return Tensor::from_vector<std::int32_t>(std::vector<std::int32_t>(values.begin(), values.end()),
-                                             host.shape());
+    return Tensor::from_vector<std::int32_t>(
+        std::vector<std::int32_t>(values.begin(), values.end()), host.shape());
   }
   if (wanted == DType::float32) {
-    return Tensor::from_vector<float>(std::vector<float>(values.begin(), values.end()), host.shape());
+    return Tensor::from_vector<float>(std::vector<float>(values.begin(), values.end()),
+                                      host.shape());
   }
   return Tensor::from_vector<double>(values, host.shape());
 }
@@ -64,8 +67,9 @@ const std::vector<ModelTraining::Run>& ModelTraining::runs() {
     if (model_.stack_recurrent_layers) {
       for (std::size_t i = begin; i < layers.size(); ++i) {
         auto* recurrent = dynamic_cast<Recurrent*>(layers[i].get());
-        if (!recurrent || (!stack.empty() && (!RecurrentStack::can_follow(*stack.back(), *recurrent) ||
-                                             stack.back()->activity_regularizer.active()))) {
+        if (!recurrent ||
+            (!stack.empty() && (!RecurrentStack::can_follow(*stack.back(), *recurrent) ||
+                                stack.back()->activity_regularizer.active()))) {
           break;
         }
         stack.push_back(recurrent);
@@ -178,7 +182,8 @@ EpochLogs ModelTraining::evaluate(const Tensor& x_host, const Tensor& y_host, in
   for (std::int64_t begin = 0; begin < rows; begin += batch_size) {
     const std::int64_t end = std::min<std::int64_t>(rows, begin + batch_size);
     double penalty = 0;
-    const Tensor predictions = forward(rows_on(x_host, begin, end, model_.device()), false, &penalty);
+    const Tensor predictions =
+        forward(rows_on(x_host, begin, end, model_.device()), false, &penalty);
     const Tensor y = rows_on(y_host, begin, end, model_.device());
     const double weight = static_cast<double>(end - begin);
     loss_sum += weight * (compute_loss(model_.loss_, predictions, y) + penalty);

@@ -49,7 +49,9 @@ std::string bar(std::int64_t done, std::int64_t total) {
 
 }  // namespace
 
-bool is_terminal(const std::ostream& out) { return &out == &std::cout && ::isatty(STDOUT_FILENO) == 1; }
+bool is_terminal(const std::ostream& out) {
+  return &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+}
 
 ProgressBar::ProgressBar(std::ostream& out, bool terminal, int verbose)
     : out_(out), terminal_(terminal), verbose_(verbose) {}
@@ -65,8 +67,9 @@ void ProgressBar::begin_epoch(int epoch, int epochs, std::int64_t steps) {
 void ProgressBar::update(std::int64_t steps_done, const EpochLogs& running) {
   if (!draws_bar() || steps_done >= steps_) return;
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-  const double eta = steps_done == 0 ? 0.0 : elapsed / static_cast<double>(steps_done) *
-                                                 static_cast<double>(steps_ - steps_done);
+  const double eta = steps_done == 0 ? 0.0
+                                     : elapsed / static_cast<double>(steps_done) *
+                                           static_cast<double>(steps_ - steps_done);
   const int width = static_cast<int>(std::to_string(steps_).size());
   out_ << '\r' << std::setw(width) << steps_done << '/' << steps_ << ' ' << bar(steps_done, steps_)
        << " - ETA: " << format_seconds(eta) << format_logs(running) << "\x1b[K" << std::flush;
@@ -80,10 +83,12 @@ void ProgressBar::end_epoch(const EpochLogs& logs) {
   timing << format_seconds(elapsed) << ' ' << static_cast<long>(per_step_ms + 0.5) << "ms/step";
   if (draws_bar()) {
     out_ << '\r' << steps_ << '/' << steps_ << ' ' << bar(steps_, steps_) << " - " << timing.str()
-         << format_logs(logs) << "\x1b[K\n" << std::flush;
+         << format_logs(logs) << "\x1b[K\n"
+         << std::flush;
   } else {
     out_ << "Epoch " << epoch_ + 1 << '/' << epochs_ << " - " << steps_ << '/' << steps_ << " - "
-         << timing.str() << format_logs(logs) << '\n' << std::flush;
+         << timing.str() << format_logs(logs) << '\n'
+         << std::flush;
   }
 }
 
