@@ -241,6 +241,8 @@ int main(int argc, char** argv) {
       "Trains a stacked-LSTM language model on a token file (cuseq-tokenize), resumes from\n"
       "checkpoints and samples text. Started by mpirun it trains data-parallel.",
       "cuseq-train-lm"};
+  // A flag given twice takes its last value (char_lm.sh passes overrides after its defaults).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   Options options;
   add_options(app, options);
   const int status = cuseq::examples::parse_command_line(app, argc, argv);
