@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes each libFuzzer target of a CUSEQ_FUZZ build for a fixed time, two at
-# a time (CI has two cores), starting from the seeds in fuzz/corpus/ (which it
+# Replays every committed input of fuzz/corpus/ (seeds and past findings),
+# then fuzzes each libFuzzer target of a CUSEQ_FUZZ build for a fixed time, two
+# at a time (CI has two cores), starting from the seeds in fuzz/corpus/ (which it
 # leaves unchanged: new inputs go to a scratch folder). Prints each target's
 # executions; an input that crashes a target is kept under
 # BUILD/fuzz-findings/ and fails the run (add it to fuzz/corpus/TARGET/ and
@@ -35,6 +36,16 @@ fuzz_one() {
 }
 
 targets=(model_file checkpoint token_file text_loaders corpus_tokenizer)
+# Every input ever committed (seeds and past crashes) must still pass.
+for target in "${targets[@]}"; do
+  if ! TMPDIR="$scratch" "$build/fuzz/fuzz_$target" -runs=0 "$root/fuzz/corpus/$target" \
+    >"$scratch/$target.replay" 2>&1; then
+    echo "fuzz_$target: an input of fuzz/corpus/$target fails again:"
+    tail -n 40 "$scratch/$target.replay"
+    exit 1
+  fi
+  echo "fuzz_$target: $(find "$root/fuzz/corpus/$target" -type f | wc -l) committed inputs replayed"
+done
 status=0
 pids=()
 for target in "${targets[@]}"; do

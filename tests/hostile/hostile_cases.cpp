@@ -391,7 +391,7 @@ std::map<std::string, Case> cases() {
   add("sgd.negative_rate", [] { SGD(-0.1); });
   add("sgd.nan_rate", [] { SGD(std::nan("")); });
   add("adam.beta_one", [] { Adam(0.001, 1.0); });
-  add("rmsprop.inf_rate", [] { RMSprop(std::numeric_limits<double>::infinity()); });
+  add("rmsprop.inf_rate", [] { RMSprop{std::numeric_limits<double>::infinity()}; });
 
   // Text and sequences.
   add("pad_sequences.bad_padding", [] { pad_sequences({{1, 2}}, 3, "middle"); });
