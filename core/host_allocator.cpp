@@ -2,7 +2,10 @@
 // same in-use and peak statistics the GPU allocator keeps.
 #include "core/detail/host_allocator.h"
 
+#include <sys/sysinfo.h>
+
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -15,7 +18,17 @@ constexpr std::size_t kAlignment = 64;
 
 }  // namespace
 
+std::size_t host_memory_capacity() {
+  static const std::size_t capacity = [] {
+    struct sysinfo info {};
+    if (::sysinfo(&info) != 0) return SIZE_MAX;
+    return (static_cast<std::size_t>(info.totalram) + info.totalswap) * info.mem_unit;
+  }();
+  return capacity;
+}
+
 void* host_allocate(std::size_t bytes) {
+  if (bytes > host_memory_capacity()) throw std::bad_alloc();  // also keeps the rounding exact
   const std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   void* pointer = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
   if (pointer == nullptr) throw std::bad_alloc();

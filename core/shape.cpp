@@ -9,8 +9,16 @@ namespace cuseq {
 Shape::Shape(std::initializer_list<std::int64_t> dims) : Shape(std::vector<std::int64_t>(dims)) {}
 
 Shape::Shape(std::vector<std::int64_t> dims) : dims_(std::move(dims)) {
+  bool empty = false;
   for (const std::int64_t extent : dims_) {
     check(extent >= 0, "Shape", "extents must be non-negative, got ", str());
+    empty = empty || extent == 0;
+  }
+  // Every count is then an int64: numel() and byte counts need no checks of their own.
+  std::int64_t count = 1;
+  for (const std::int64_t extent : dims_) {
+    check(empty || !__builtin_mul_overflow(count, extent, &count), "Shape", str(),
+          " has more elements than an int64 can count (the product overflows)");
   }
 }
 

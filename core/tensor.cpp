@@ -1,17 +1,36 @@
 #include "cuseq/tensor.h"
 
+#include <cstdint>
 #include <cstring>
+#include <new>
 
+#include "core/detail/host_allocator.h"
 #include "core/detail/runtime.h"
 #include "core/detail/storage.h"
 
 namespace cuseq {
 namespace {
 
+// Failures name the tensor: "Tensor: cannot allocate float32[2, 3] on cpu (24 bytes): ...".
 std::shared_ptr<detail::Storage> allocate_storage(const Shape& shape, DType dtype, Device device) {
   if (device.is_cuda()) detail::require_gpu(device, "Tensor");
-  const std::size_t bytes = static_cast<std::size_t>(shape.numel()) * dtype_size(dtype);
-  return std::make_shared<detail::Storage>(device, bytes);
+  const std::string what = dtype_name(dtype) + shape.str() + " on " + device.str();
+  std::size_t bytes = 0;
+  // Shape keeps numel() within int64; the byte count must stay within what a pointer spans.
+  check(
+      !__builtin_mul_overflow(static_cast<std::size_t>(shape.numel()), dtype_size(dtype), &bytes) &&
+          bytes <= static_cast<std::size_t>(PTRDIFF_MAX),
+      "Tensor", "cannot allocate ", what, ": its bytes exceed the address space");
+  try {
+    return std::make_shared<detail::Storage>(device, bytes);
+  } catch (const std::bad_alloc&) {
+    fail("Tensor", "cannot allocate ", what, " (", bytes, " bytes): out of memory",
+         device.is_cpu() ? " (this machine has " + std::to_string(detail::host_memory_capacity()) +
+                               " bytes of memory and swap)"
+                         : std::string());
+  } catch (const Error& error) {
+    fail("Tensor", "cannot allocate ", what, " (", bytes, " bytes): ", error.what());
+  }
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ std::string padding_name(Padding padding) {
 }
 
 std::int64_t Window1d::output_steps() const {
+  if (stride <= 0 || window <= 0 || dilation <= 0) return 0;  // no window fits; checked by the ops
   const std::int64_t covered = padding == Padding::valid ? steps - span() + 1 : steps;
   return covered <= 0 ? 0 : (covered + stride - 1) / stride;
 }

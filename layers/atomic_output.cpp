@@ -1,11 +1,15 @@
 #include "layers/detail/atomic_output.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <string>
 
 #include "cuseq/error.h"
 
@@ -18,12 +22,57 @@ std::string directory_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::string name_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+constexpr const char* kTemporaryInfix = ".tmp.";
+
+// The file a write to `path` must replace: a symlink's final target (the
+// rename must replace the target, not the link); the path itself otherwise.
+std::string resolve_links(const std::string& path, const std::string& where) {
+  std::string resolved = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat status {};
+    if (::lstat(resolved.c_str(), &status) != 0 || !S_ISLNK(status.st_mode)) return resolved;
+    std::string target(PATH_MAX, '\0');
+    const ssize_t length = ::readlink(resolved.c_str(), target.data(), target.size());
+    check(length > 0, where, "cannot read the symlink ", resolved, ": ", std::strerror(errno));
+    target.resize(static_cast<std::size_t>(length));
+    resolved = target[0] == '/' ? target : directory_of(resolved) + "/" + target;
+  }
+  fail(where, "too many levels of symlinks at ", path);
+}
+
+// Removes "<name>.tmp.<pid>" files beside `path` left by writers that died
+// (killed mid-write): their process is gone. Live writers' files stay.
+void remove_dead_writers_files(const std::string& path) {
+  const std::string prefix = name_of(path) + kTemporaryInfix;
+  const std::string directory = directory_of(path);
+  DIR* folder = ::opendir(directory.c_str());
+  if (folder == nullptr) return;  // the write itself reports the problem
+  while (const dirent* entry = ::readdir(folder)) {
+    const std::string name = entry->d_name;
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      ::unlink((directory + "/" + name).c_str());
+    }
+  }
+  ::closedir(folder);
+}
+
 }  // namespace
 
 AtomicOutput::AtomicOutput(std::string path, std::string where)
-    : path_(std::move(path)),
-      temporary_path_(path_ + ".tmp." + std::to_string(::getpid())),
-      where_(std::move(where)) {
+    : path_(resolve_links(path, where)), where_(std::move(where)) {
+  // Renaming over a device or a fifo would replace it with a regular file.
+  struct stat status {};
+  if (::stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+    fail(where_, "cannot write ", path, ": it exists and is not a regular file");
+  }
+  remove_dead_writers_files(path_);
+  temporary_path_ = path_ + kTemporaryInfix + std::to_string(::getpid());
   fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail_with_errno("cannot create " + temporary_path_);
 }
@@ -62,9 +111,14 @@ void AtomicOutput::write_at(std::uint64_t offset, const void* bytes, std::size_t
   }
 }
 
+void AtomicOutput::sync() {
+  check(fd_ >= 0, where_, "sync() after commit() for ", path_);
+  if (::fsync(fd_) != 0) fail_with_errno("cannot fsync " + temporary_path_);
+}
+
 void AtomicOutput::commit() {
   check(fd_ >= 0, where_, "commit() called twice for ", path_);
-  if (::fsync(fd_) != 0) fail_with_errno("cannot fsync " + temporary_path_);
+  sync();
   if (::close(fd_) != 0) {
     fd_ = -1;
     ::unlink(temporary_path_.c_str());

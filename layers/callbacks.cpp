@@ -1,5 +1,6 @@
 #include "cuseq/callbacks.h"
 
+#include <cmath>
 #include <limits>
 
 #include "cuseq/sequential.h"
@@ -23,6 +24,7 @@ bool maximizes(const std::string& monitor, const std::string& mode) {
 
 Callback::~Callback() = default;
 void Callback::on_train_begin(Sequential&) {}
+void Callback::on_train_batch_end(int, const EpochLogs&, Sequential&) {}
 void Callback::on_epoch_end(int, const EpochLogs&, Sequential&) {}
 void Callback::on_train_end(Sequential&) {}
 
@@ -86,6 +88,7 @@ ModelCheckpoint::ModelCheckpoint(std::string path, std::string monitor, bool sav
 void ModelCheckpoint::on_train_begin(Sequential&) { best_ = rule_.worst(); }
 
 void ModelCheckpoint::on_epoch_end(int epoch, const EpochLogs& logs, Sequential& model) {
+  if (has_log(logs, "loss") && !std::isfinite(log_value(logs, "loss"))) return;  // diverged
   if (save_best_only_) {
     const double current = log_value(logs, rule_.monitor());
     if (!rule_.improves(current, best_)) return;

@@ -13,7 +13,9 @@
 #include <unordered_map>
 
 #include "cuseq/error.h"
+#include "layers/detail/atomic_output.h"
 #include "layers/detail/token_splitters.h"
+#include "layers/detail/vocabulary_text.h"
 
 namespace cuseq {
 namespace {
@@ -105,11 +107,18 @@ class CorpusReader {
     }
   }
 
+  // Each file's checksum, for the second pass to compare with the first's.
+  const std::vector<std::uint64_t>& checksums() const { return checksums_; }
+  // The file being read, for errors.
+  const std::string& current_file() const { return *current_; }
+
   template <class Feed, class EndOfFile>
   std::uint64_t run(Feed&& feed, EndOfFile&& end_of_file) {
     std::vector<unsigned char> chunk(kChunkBytes);
     std::uint64_t done = 0;
     for (const std::string& file : files_) {
+      current_ = &file;
+      TokenChecksum checksum;
       const bool from_stdin = file == "-";
       FilePtr in = from_stdin && pass_ == 1 ? FilePtr(stdin)
                                             : open_for(from_stdin ? spool_->path() : file, "rb");
@@ -120,6 +129,7 @@ class CorpusReader {
           check(std::fwrite(chunk.data(), 1, got, copy.get()) == got, kWhere,
                 "cannot spool standard input to ", spool_->path());
         }
+        checksum.update(chunk.data(), got);
         feed(chunk.data(), got);
         done += got;
         if (progress_) progress_(pass_, done, total_);
@@ -128,6 +138,7 @@ class CorpusReader {
             ": ", std::strerror(errno));
       if (copy) check(std::fflush(copy.get()) == 0, kWhere, "cannot spool standard input");
       end_of_file();
+      checksums_.push_back(checksum.value());
     }
     return done;
   }
@@ -138,7 +149,14 @@ class CorpusReader {
   int pass_;
   const TokenizeProgress& progress_;
   std::uint64_t total_ = 0;
+  const std::string* current_ = nullptr;
+  std::vector<std::uint64_t> checksums_;
 };
+
+[[noreturn]] void corpus_changed(const std::string& file, const std::string& how) {
+  fail(kWhere, "the corpus changed while it was tokenized: ", file == "-" ? "standard input" : file,
+       " ", how, " between the counting and the writing pass; nothing was written");
+}
 
 // Sorts the distinct tokens into the vocabulary: descending count, ties by
 // first appearance; assigns ids from `first_id`, keeping at most `limit`
@@ -191,6 +209,10 @@ TokenizeResult run_passes(const std::vector<std::string>& files, const std::stri
                           const TokenizeProgress& progress, Splitter splitter, Table& table,
                           Lookup lookup) {
   const StdinSpool spool(token_path);
+  // The vocabulary is written (and synced) before the token file is
+  // published, so a vocabulary that cannot be written never leaves a new
+  // token file beside an old vocabulary; an unwritable path fails here, first.
+  detail::AtomicOutput vocabulary_file(vocab_path, kWhere);
   TokenizeResult result;
   std::uint64_t position = 0;
   auto count = [&](const auto& token) {
@@ -198,10 +220,10 @@ TokenizeResult run_passes(const std::vector<std::string>& files, const std::stri
     if (stats.count++ == 0) stats.first = position;
     ++position;
   };
-  result.bytes =
-      CorpusReader(files, &spool, 1, progress)
-          .run([&](const unsigned char* bytes, std::size_t n) { splitter.feed(bytes, n, count); },
-               [&] { splitter.finish(count); });
+  CorpusReader counting(files, &spool, 1, progress);
+  result.bytes = counting.run(
+      [&](const unsigned char* bytes, std::size_t n) { splitter.feed(bytes, n, count); },
+      [&] { splitter.finish(count); });
 
   constexpr bool words = std::is_same_v<Table, WordTable>;
   std::vector<std::string> vocabulary;
@@ -218,20 +240,50 @@ TokenizeResult run_passes(const std::vector<std::string>& files, const std::stri
 
   TokenFileWriter writer(token_path, vocabulary.size(), options.unit);
   IdSink sink(writer);
+  CorpusReader writing(files, &spool, 2, progress);
   auto write = [&](const auto& token) {
-    const std::uint32_t id = lookup(table, token).id;
+    std::uint32_t id = 0;
+    bool oov_word = false;
+    if constexpr (words) oov_word = token == options.oov_token;
+    if (!oov_word) {
+      const TokenStats& stats = lookup(table, token);
+      // A token the counting pass never saw would silently become id 0.
+      if (stats.count == 0) corpus_changed(writing.current_file(), "gained new tokens");
+      id = stats.id;
+    }
     if (words && id == 0) ++result.oov_tokens;
     sink(id);
   };
-  CorpusReader(files, &spool, 2, progress)
-      .run([&](const unsigned char* bytes, std::size_t n) { splitter.feed(bytes, n, write); },
-           [&] { splitter.finish(write); });
+  writing.run([&](const unsigned char* bytes, std::size_t n) { splitter.feed(bytes, n, write); },
+              [&] { splitter.finish(write); });
   sink.flush();
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (writing.checksums()[i] != counting.checksums()[i]) corpus_changed(files[i], "changed");
+  }
+  const std::string vocabulary_bytes = detail::vocabulary_text(vocabulary);
+  vocabulary_file.write(vocabulary_bytes.data(), vocabulary_bytes.size());
+  vocabulary_file.sync();
   writer.finish();
-  write_vocabulary(vocab_path, vocabulary);
+  vocabulary_file.commit();
   result.tokens = writer.count();
   result.vocab_size = vocabulary.size();
   return result;
+}
+
+// `cuseq-tokenize -o corpus.txt corpus.txt` would replace the corpus by its tokens.
+void refuse_outputs_over_inputs(const std::vector<std::string>& files,
+                                const std::string& token_path, const std::string& vocab_path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  check(token_path != vocab_path && !fs::equivalent(token_path, vocab_path, error), kWhere,
+        "the token file and the vocabulary are both \"", token_path, "\"");
+  for (const std::string& file : files) {
+    if (file == "-") continue;
+    for (const std::string* output : {&token_path, &vocab_path}) {
+      check(file != *output && !fs::equivalent(file, *output, error), kWhere, "the output \"",
+            *output, "\" is the input \"", file, "\": writing it would destroy the corpus");
+    }
+  }
 }
 
 }  // namespace
@@ -273,6 +325,7 @@ TokenizeResult tokenize_corpus(const std::vector<std::string>& files, const std:
         "standard input (\"-\") can be read only once");
   check(options.unit == TokenUnit::word || options.num_words == 0, kWhere,
         "num_words applies to word-level tokens only");
+  refuse_outputs_over_inputs(files, token_path, vocab_path);
   if (options.unit == TokenUnit::word) {
     WordTable table;
     return run_passes(files, token_path, vocab_path, options, progress,

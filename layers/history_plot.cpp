@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 #include "cuseq/error.h"
@@ -44,13 +45,15 @@ struct Panel {
 void draw_panel(std::ostringstream& svg, const Panel& panel, double top, int epochs) {
   const double plot_w = kWidth - kLeft - kRight, plot_h = kPanelHeight - kTop - kBottom;
   const double y0 = top + kTop;
-  double low = panel.train->front(), high = low;
+  // The range of the finite values; NaN and Inf (a diverged run) are left out of the plot.
+  double low = std::numeric_limits<double>::infinity(), high = -low;
   for (const auto* series : {panel.train, panel.validation}) {
     if (!series) continue;
     for (const double v : *series) {
       if (std::isfinite(v)) low = std::min(low, v), high = std::max(high, v);
     }
   }
+  if (low > high) low = 0, high = 1;  // nothing finite to show
   const std::vector<double> y_ticks = nice_ticks(low, high, 5);
   low = std::min(low, y_ticks.front());
   high = std::max(high, y_ticks.back());
@@ -89,13 +92,21 @@ void draw_panel(std::ostringstream& svg, const Panel& panel, double top, int epo
   int legend_row = 0;
   for (const Line& line : lines) {
     if (!line.values) continue;
-    svg << "<polyline fill=\"none\" stroke=\"" << line.colour << "\" stroke-width=\"2\""
-        << (*line.dash ? std::string(" stroke-dasharray=\"") + line.dash + "\"" : "")
-        << " points=\"";
-    for (std::size_t e = 0; e < line.values->size(); ++e) {
-      svg << x_of(static_cast<double>(e)) << ',' << y_of((*line.values)[e]) << ' ';
+    // One polyline per run of finite values: a non-finite value breaks the line.
+    const std::vector<double>& values = *line.values;
+    for (std::size_t e = 0; e < values.size();) {
+      if (!std::isfinite(values[e])) {
+        ++e;
+        continue;
+      }
+      svg << "<polyline fill=\"none\" stroke=\"" << line.colour << "\" stroke-width=\"2\""
+          << (*line.dash ? std::string(" stroke-dasharray=\"") + line.dash + "\"" : "")
+          << " points=\"";
+      for (; e < values.size() && std::isfinite(values[e]); ++e) {
+        svg << x_of(static_cast<double>(e)) << ',' << y_of(values[e]) << ' ';
+      }
+      svg << "\"/>\n";
     }
-    svg << "\"/>\n";
     const double ly = y0 + 14 + 16 * legend_row++;
     const double lx = kLeft + plot_w - 170;
     svg << "<line x1=\"" << lx << "\" x2=\"" << lx + 24 << "\" y1=\"" << ly << "\" y2=\"" << ly

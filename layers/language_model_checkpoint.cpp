@@ -28,15 +28,46 @@ void write_config(ByteWriter& out, const LanguageModelConfig& config) {
   out.u64(config.seed);
 }
 
+// The model's weight count, counted in floating point so absurd configs cannot overflow.
+long double weight_count(const LanguageModelConfig& config) {
+  const long double vocab = config.vocab_size, embedding = config.embedding_dim,
+                    units = config.units;
+  long double count = vocab * embedding + units * vocab + vocab;  // Embedding, Dense(vocab)
+  for (int l = 0; l < config.layers; ++l) {
+    const long double input = l == 0 ? embedding : units;
+    count += 4 * units * (input + units + 1);  // an LSTM: kernel, recurrent kernel, bias
+  }
+  return count;
+}
+
+// Reads the config and checks it could be the one the payload was written
+// for: a checkpoint holds every float32 weight, so a config whose weights
+// outweigh the payload is forged or corrupt (and building it could take
+// gigabytes before the weights are even read).
 LanguageModelConfig read_config(ByteReader& in) {
   LanguageModelConfig config;
   config.vocab_size = in.i64("vocab_size");
   config.embedding_dim = in.i64("embedding_dim");
   config.units = in.i64("units");
-  config.layers = static_cast<int>(in.u32("layers"));
+  const std::uint32_t layers = in.u32("layers");
   config.dropout = in.f64("dropout");
   config.recurrent_dropout = in.f64("recurrent_dropout");
   config.seed = in.u64("seed");
+  auto rate = [](double r) { return r >= 0 && r < 1; };  // false for NaN too
+  if (config.vocab_size <= 0 || config.embedding_dim <= 0 || config.units <= 0 || layers == 0 ||
+      layers > 1024 || !rate(config.dropout) || !rate(config.recurrent_dropout)) {
+    in.corrupt("impossible model configuration (vocabulary " + std::to_string(config.vocab_size) +
+               ", embedding " + std::to_string(config.embedding_dim) + ", " +
+               std::to_string(layers) + " x " + std::to_string(config.units) + " units)");
+  }
+  config.layers = static_cast<int>(layers);
+  if (4 * weight_count(config) > static_cast<long double>(in.size())) {
+    in.corrupt("the model configuration (vocabulary " + std::to_string(config.vocab_size) +
+               ", embedding " + std::to_string(config.embedding_dim) + ", " +
+               std::to_string(layers) + " x " + std::to_string(config.units) +
+               " units) has more weights than the file's " + std::to_string(in.size()) +
+               " payload bytes could hold");
+  }
   return config;
 }
 
@@ -91,7 +122,10 @@ void LanguageModelTrainer::save_checkpoint(const std::string& path) {
       }
     }
   }
-  if (rank != 0) return;
+  if (rank != 0) {
+    if (path == options_.checkpoint_path) checkpoint_step_ = step_;
+    return;
+  }
 
   ByteWriter out;
   write_config(out, model_.config());
@@ -123,6 +157,7 @@ void LanguageModelTrainer::save_checkpoint(const std::string& path) {
   }
 
   detail::write_framed_file(path, kFrame, "", out.bytes());
+  if (path == options_.checkpoint_path) checkpoint_step_ = step_;
 }
 
 void LanguageModelTrainer::load_checkpoint(const std::string& path) {
@@ -210,6 +245,7 @@ void LanguageModelTrainer::load_checkpoint(const std::string& path) {
     history.append(logs);
   }
   history_ = std::move(history);
+  checkpoint_step_ = path == options_.checkpoint_path ? step_ : -1;
 }
 
 LanguageModelConfig read_checkpoint_config(const std::string& path) {

@@ -51,6 +51,43 @@ std::vector<Tensor*> trainable_gradients_of(Layer& layer) {
   return grads;
 }
 
+// "lstm_0/kernel" for the first weight holding NaN or Inf, or "" when all are finite.
+std::string first_non_finite_weight(const Sequential& model) {
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    for (const Parameter* parameter : model.layer(i).parameters()) {
+      const Tensor host = parameter->value.to(Device::cpu());
+      bool finite = true;
+      if (host.dtype() == DType::float64) {
+        for (const double v : host.to_vector<double>()) finite = finite && std::isfinite(v);
+      } else {
+        for (const float v : host.to_vector<float>()) finite = finite && std::isfinite(v);
+      }
+      if (!finite) return model.layer(i).name() + "/" + parameter->name;
+    }
+  }
+  return "";
+}
+
+bool finite_and_positive(double value) { return std::isfinite(value) && value > 0; }
+bool finite_and_non_negative(double value) { return std::isfinite(value) && value >= 0; }
+
+void check_options(const LanguageModelTrainOptions& options) {
+  check(finite_and_positive(options.learning_rate), kWhere,
+        "the learning rate must be a positive number, got ", options.learning_rate);
+  check(options.epochs >= 0 && options.max_steps >= 0, kWhere,
+        "epochs and max_steps must not be negative, got ", options.epochs, " and ",
+        options.max_steps);
+  check(options.epochs > 0 || options.max_steps > 0, kWhere,
+        "epochs or max_steps must be positive");
+  check(
+      finite_and_non_negative(options.clipnorm) && finite_and_non_negative(options.global_clipnorm),
+      kWhere, "clipnorm and global_clipnorm must be numbers >= 0, got ", options.clipnorm, " and ",
+      options.global_clipnorm);
+  check(options.log_every >= 0 && options.checkpoint_every >= 0, kWhere,
+        "log_every and checkpoint_every must not be negative, got ", options.log_every, " and ",
+        options.checkpoint_every);
+}
+
 // Nats per token as bits per character (char and byte corpora) or perplexity (words).
 std::pair<std::string, double> quality(TokenUnit unit, double nats) {
   if (unit == TokenUnit::word) return {"perplexity", std::exp(nats)};
@@ -74,8 +111,7 @@ LanguageModelTrainer::LanguageModelTrainer(LanguageModel& model, const TokenFile
   check(static_cast<std::int64_t>(train.vocab_size()) <= model.config().vocab_size, kWhere, "\"",
         train.path(), "\" has a vocabulary of ", train.vocab_size(), ", the model only ",
         model.config().vocab_size);
-  check(options.epochs > 0 || options.max_steps > 0, kWhere,
-        "epochs or max_steps must be positive");
+  check_options(options);
 }
 
 LanguageModelTrainer::~LanguageModelTrainer() = default;
@@ -207,13 +243,17 @@ History LanguageModelTrainer::fit() {
     double loss_sum = 0.0;
     double tokens_per_second = 0.0;
     for (std::int64_t i = 1; i <= length; ++i) {
-      loss_sum += train_step();
+      const double loss = train_step();
+      check(!options_.terminate_on_nan || std::isfinite(loss), kWhere, "the training loss is ",
+            loss, " at step ", step_, "; training stopped (terminate_on_nan) and ",
+            kept_checkpoint());
+      loss_sum += loss;
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       tokens_per_second = tokens_per_step * static_cast<double>(i) / std::max(seconds, 1e-9);
       bar.update(i, {{"loss", loss_sum / static_cast<double>(i)}, {"tokens/s", tokens_per_second}});
       if (!options_.checkpoint_path.empty() && options_.checkpoint_every > 0 &&
           step_ % options_.checkpoint_every == 0) {
-        save_checkpoint(options_.checkpoint_path);
+        save_good_checkpoint();
       }
     }
     EpochLogs logs = period_logs(loss_sum, length);
@@ -221,9 +261,25 @@ History LanguageModelTrainer::fit() {
     logs.emplace_back("tokens/s", tokens_per_second);
     bar.end_epoch(logs);
     write_logs();
-    if (!options_.checkpoint_path.empty()) save_checkpoint(options_.checkpoint_path);
+    if (!options_.checkpoint_path.empty()) save_good_checkpoint();
   }
   return history_;
+}
+
+std::string LanguageModelTrainer::kept_checkpoint() const {
+  if (options_.checkpoint_path.empty()) return "no checkpoint was asked for";
+  if (checkpoint_step_ < 0) return "no checkpoint \"" + options_.checkpoint_path + "\" was written";
+  return "the checkpoint \"" + options_.checkpoint_path + "\" of step " +
+         std::to_string(checkpoint_step_) + " is kept";
+}
+
+void LanguageModelTrainer::save_good_checkpoint() {
+  if (options_.terminate_on_nan) {
+    const std::string bad = first_non_finite_weight(model_.model());
+    check(bad.empty(), kWhere, "weight ", bad, " holds non-finite values (NaN or Inf) after step ",
+          step_, "; training stopped (terminate_on_nan) and ", kept_checkpoint());
+  }
+  save_checkpoint(options_.checkpoint_path);
 }
 
 }  // namespace cuseq

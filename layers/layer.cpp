@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "cuseq/error.h"
+#include "layers/detail/parameter_budget.h"
 
 namespace cuseq {
 
@@ -52,7 +53,15 @@ void Layer::build(const Shape& input_shape, DType dtype, Device device, Generato
   input_shape_ = input_shape;
   dtype_ = dtype;
   device_ = device;
-  build_weights(input_shape, generator);
+  try {
+    build_weights(input_shape, generator);
+  } catch (const Error& error) {
+    parameters_.clear();  // unbuilt again, with none of the weights made so far
+    // A shape too large to count, say, is an error of this layer: name it.
+    const std::string message = error.what();
+    if (message.rfind(name_ + ":", 0) == 0) throw;
+    fail(name_, message);
+  }
   built_ = true;
 }
 
@@ -60,10 +69,15 @@ Tensor Layer::output_mask(const Tensor&, const Tensor&) const { return Tensor();
 
 Parameter& Layer::add_parameter(const std::string& name, const Shape& shape,
                                 Regularizer regularizer) {
+  detail::ParameterBudget::charge(name_, name, shape, dtype_);
   auto parameter = std::make_unique<Parameter>();
   parameter->name = name;
-  parameter->value = Tensor::zeros(shape, dtype_, device_);
-  parameter->grad = Tensor::zeros(shape, dtype_, device_);
+  try {
+    parameter->value = Tensor::zeros(shape, dtype_, device_);
+    parameter->grad = Tensor::zeros(shape, dtype_, device_);
+  } catch (const Error& error) {
+    fail(name_, "cannot create weight ", name, ": ", error.what());
+  }
   parameter->regularizer = regularizer;
   parameters_.push_back(std::move(parameter));
   return *parameters_.back();

@@ -3,6 +3,7 @@
 #include "cuseq/sequential.h"
 #include "layers/detail/binary_io.h"
 #include "layers/detail/framed_file.h"
+#include "layers/detail/parameter_budget.h"
 
 namespace cuseq {
 namespace {
@@ -172,7 +173,11 @@ Sequential load_model(const std::string& path, Device device) {
     layer->trainable = record.trainable;
     model.add(std::move(layer));
   }
-  model.build(Shape(architecture.input_dims), architecture.dtype, device);
+  {
+    // The weights still to come bound what the architecture may allocate.
+    const detail::ParameterBudget budget(payload.size() - in.position(), path);
+    model.build(Shape(architecture.input_dims), architecture.dtype, device);
+  }
   read_weights(in, model);
   return model;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <sstream>
 
 #include "cuseq/error.h"
@@ -14,6 +15,18 @@ std::string text(double value) {
   out.precision(17);
   out << value;
   return out.str();
+}
+
+// A NaN, infinite or negative rate trains every weight to NaN without a word.
+void check_rate(const std::string& optimizer, double learning_rate) {
+  check(std::isfinite(learning_rate) && learning_rate >= 0, optimizer,
+        "expected a finite learning_rate >= 0, got ", learning_rate);
+}
+
+// Decay factors in [0, 1) (rho, beta_1, beta_2: 1 divides by zero), momentum in [0, 1] (Keras).
+void check_factor(const std::string& optimizer, const char* what, double value, bool one_allowed) {
+  check(value >= 0 && (one_allowed ? value <= 1 : value < 1), optimizer, "expected ", what,
+        one_allowed ? " in [0, 1]" : " in [0, 1)", ", got ", value);
 }
 
 }  // namespace
@@ -43,7 +56,7 @@ std::vector<Tensor>& Optimizer::slots_for(Parameter& parameter) {
 }
 
 void Optimizer::apply(const std::vector<Parameter*>& parameters) {
-  check(learning_rate >= 0, name(), "expected learning_rate >= 0, got ", learning_rate);
+  check_rate(name(), learning_rate);
   const std::int64_t step = iterations_ + 1;
   for (Parameter* parameter : parameters) update(*parameter, slots_for(*parameter), step);
   iterations_ = step;
@@ -89,7 +102,10 @@ void Optimizer::set_state(const std::vector<Parameter*>& parameters, const Named
 }
 
 SGD::SGD(double learning_rate_value, double momentum_value, bool nesterov_value)
-    : Optimizer(learning_rate_value), momentum(momentum_value), nesterov(nesterov_value) {}
+    : Optimizer(learning_rate_value), momentum(momentum_value), nesterov(nesterov_value) {
+  check_rate("SGD", learning_rate);
+  check_factor("SGD", "momentum", momentum, true);
+}
 
 LayerConfig SGD::config() const {
   LayerConfig config = Optimizer::config();
@@ -115,7 +131,11 @@ RMSprop::RMSprop(double learning_rate_value, double rho_value, double momentum_v
       rho(rho_value),
       momentum(momentum_value),
       epsilon(epsilon_value),
-      centered(centered_value) {}
+      centered(centered_value) {
+  check_rate("RMSprop", learning_rate);
+  check_factor("RMSprop", "rho", rho, false);
+  check_factor("RMSprop", "momentum", momentum, true);
+}
 
 LayerConfig RMSprop::config() const {
   LayerConfig config = Optimizer::config();
@@ -148,7 +168,11 @@ Adam::Adam(double learning_rate_value, double beta_1_value, double beta_2_value,
       beta_1(beta_1_value),
       beta_2(beta_2_value),
       epsilon(epsilon_value),
-      amsgrad(amsgrad_value) {}
+      amsgrad(amsgrad_value) {
+  check_rate("Adam", learning_rate);
+  check_factor("Adam", "beta_1", beta_1, false);
+  check_factor("Adam", "beta_2", beta_2, false);
+}
 
 LayerConfig Adam::config() const {
   LayerConfig config = Optimizer::config();

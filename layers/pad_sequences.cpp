@@ -33,16 +33,19 @@ Tensor pad_sequences(const std::vector<std::vector<std::int32_t>>& sequences,
   }
 
   const auto rows = static_cast<std::int64_t>(sequences.size());
-  std::vector<std::int32_t> values(static_cast<std::size_t>(rows * width), value);
+  // The tensor first: a maxlen too large to hold is a cuseq::Error naming the shape.
+  Tensor padded = Tensor::empty(Shape{rows, width}, DType::int32);
+  std::int32_t* values = padded.data<std::int32_t>();
+  std::fill(values, values + padded.numel(), value);
   for (std::int64_t row = 0; row < rows; ++row) {
     const auto& sequence = sequences[static_cast<std::size_t>(row)];
     const auto length = static_cast<std::int64_t>(sequence.size());
     const std::int64_t kept = std::min(length, width);
     const auto first = sequence.begin() + (cut_start ? length - kept : 0);
     const std::int64_t column = pad_before ? width - kept : 0;
-    std::copy(first, first + kept, values.begin() + row * width + column);
+    std::copy(first, first + kept, values + row * width + column);
   }
-  return Tensor::from_vector<std::int32_t>(values, Shape{rows, width});
+  return padded;
 }
 
 }  // namespace cuseq

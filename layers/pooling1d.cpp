@@ -81,6 +81,9 @@ Shape Pooling1D::output_shape(const Shape& input_shape) const {
 Tensor Pooling1D::forward(const Tensor& input, const ForwardContext&) {
   detail::check_sequence_input(input, name());
   detail::build_on_first_call(*this, input, input.dtype());
+  // Keras would average over no steps (NaN) or take the max of none (-inf).
+  check(!global_ || input.dim(1) > 0, name(),
+        "global pooling needs at least one step, got 0 steps in ", input.str());
   const Window1d window = window_for(input.dim(1));
   check(window.output_steps() > 0, name(), "a pool of ", window.window,
         " steps does not fit an input of ", input.dim(1), " steps");

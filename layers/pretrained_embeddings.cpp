@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <string_view>
 #include <vector>
@@ -87,8 +88,11 @@ EmbeddingMatrix load_embedding_matrix(
     values.resize(static_cast<std::size_t>(dim));
     for (std::int64_t k = 0; k < dim; ++k) {
       const std::string_view field = fields[static_cast<std::size_t>(k) + 1];
-      check(parse_whole(field, values[static_cast<std::size_t>(k)]), kWhere, path, " line ",
-            line_number, ": value ", k + 1, " \"", field, "\" is not a number");
+      float& value = values[static_cast<std::size_t>(k)];
+      check(parse_whole(field, value), kWhere, path, " line ", line_number, ": value ", k + 1,
+            " \"", field, "\" is not a number");
+      check(std::isfinite(value), kWhere, path, " line ", line_number, ": value ", k + 1, " \"",
+            field, "\" is not finite");
     }
     ++vectors_read;
     const auto found = word_index.find(std::string(fields[0]));

@@ -172,7 +172,7 @@ EpochLogs Sequential::evaluate(const Tensor& x, const Tensor& y, int batch_size)
   check(compiled(), name_, "evaluate() needs a compiled model: call compile() first");
   ModelTraining training(*this);
   training.build_for(x);
-  return training.evaluate(x.to(Device::cpu()), training.prepare_targets(y), batch_size);
+  return training.evaluate(training.prepare_inputs(x), training.prepare_targets(y), batch_size);
 }
 
 Tensor Sequential::predict(const Tensor& x, int batch_size) {

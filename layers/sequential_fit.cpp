@@ -38,13 +38,13 @@ Split split_data(const Tensor& x, const Tensor& y, const FitOptions& options,
   check(options.validation_split >= 0 && options.validation_split < 1, model,
         "expected validation_split in [0, 1), got ", options.validation_split);
   Split split;
-  const Tensor x_host = x.to(Device::cpu()), y_host = training.prepare_targets(y);
+  const Tensor x_host = training.prepare_inputs(x), y_host = training.prepare_targets(y);
   if (options.validation_x.defined() || options.validation_y.defined()) {
     check(options.validation_x.defined() && options.validation_y.defined(), model,
           "validation data needs both validation_x and validation_y");
     split.x = x_host;
     split.y = y_host;
-    split.val_x = options.validation_x.to(Device::cpu());
+    split.val_x = training.prepare_inputs(options.validation_x);
     split.val_y = training.prepare_targets(options.validation_y);
     return split;
   }
@@ -106,6 +106,9 @@ History Sequential::fit(const Tensor& x, const Tensor& y, const FitOptions& opti
       for (std::size_t m = 0; m < metrics_.size(); ++m)
         running.emplace_back(metrics_[m].name, means.mean(2 + m));
       progress.update(step + 1, running);
+      for (const auto& callback : options.callbacks)
+        callback->on_train_batch_end(static_cast<int>(step), running, *this);
+      if (stop_training) break;  // Keras 3: a callback may end the epoch early
     }
     EpochLogs logs{{"loss", means.mean(0)}};
     for (std::size_t m = 0; m < metrics_.size(); ++m)

@@ -41,22 +41,41 @@ bool read_at(int fd, void* out, std::size_t count, std::uint64_t offset) {
   return true;
 }
 
-std::uint64_t payload_checksum(const std::string& path, std::uint64_t payload_bytes) {
+struct PayloadScan {
+  std::uint64_t checksum = 0;
+  std::uint32_t max_id = 0;
+  std::uint64_t max_id_at = 0;
+};
+
+// The payload's checksum and largest id, in one streaming pass.
+PayloadScan scan_payload(const std::string& path, std::uint64_t payload_bytes,
+                         std::uint32_t token_bytes) {
   const FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   check(file.fd >= 0, where_for(path), "cannot open: ", std::strerror(errno));
   std::vector<unsigned char> buffer(std::size_t{1} << 20);
   TokenChecksum checksum;
+  PayloadScan scan;
   std::uint64_t offset = kTokenFileHeaderBytes;
   std::uint64_t left = payload_bytes;
   while (left > 0) {
+    // Whole ids per chunk: the buffer's size is a multiple of 2 and 4.
     const std::size_t chunk = left < buffer.size() ? static_cast<std::size_t>(left) : buffer.size();
     check(read_at(file.fd, buffer.data(), chunk, offset), where_for(path),
           "truncated while reading the payload at byte ", offset);
     checksum.update(buffer.data(), chunk);
+    for (std::size_t i = 0; i + token_bytes <= chunk; i += token_bytes) {
+      std::uint32_t id = 0;
+      for (std::uint32_t b = token_bytes; b-- > 0;) id = (id << 8) | buffer[i + b];
+      if (id > scan.max_id) {
+        scan.max_id = id;
+        scan.max_id_at = (offset + i - kTokenFileHeaderBytes) / token_bytes;
+      }
+    }
     offset += chunk;
     left -= chunk;
   }
-  return checksum.value();
+  scan.checksum = checksum.value();
+  return scan;
 }
 
 }  // namespace
@@ -166,9 +185,11 @@ TokenFile& TokenFile::operator=(TokenFile&& other) noexcept {
 }
 
 void TokenFile::verify() const {
-  const std::uint64_t actual = payload_checksum(path_, count_ * token_bytes_);
-  check(actual == checksum_, where_for(path_), "corrupt: the payload checksum is ", actual,
-        " but the header says ", checksum_);
+  const PayloadScan scan = scan_payload(path_, count_ * token_bytes_, token_bytes_);
+  check(scan.checksum == checksum_, where_for(path_), "corrupt: the payload checksum is ",
+        scan.checksum, " but the header says ", checksum_);
+  check(count_ == 0 || scan.max_id < vocab_size_, where_for(path_), "corrupt: token ",
+        scan.max_id_at, " has id ", scan.max_id, ", outside the vocabulary of ", vocab_size_);
 }
 
 std::uint32_t TokenFile::operator[](std::uint64_t index) const {

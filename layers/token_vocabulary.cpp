@@ -4,6 +4,7 @@
 #include "cuseq/error.h"
 #include "cuseq/token_file.h"
 #include "layers/detail/atomic_output.h"
+#include "layers/detail/vocabulary_text.h"
 
 namespace cuseq {
 namespace {
@@ -71,13 +72,22 @@ std::string unescape_token(const std::string& line) {
   return out;
 }
 
-void write_vocabulary(const std::string& path, const std::vector<std::string>& tokens) {
-  detail::AtomicOutput output(path, "write_vocabulary");
+namespace detail {
+
+std::string vocabulary_text(const std::vector<std::string>& tokens) {
   std::string text;
   for (const std::string& token : tokens) {
     text += escape_token(token);
     text += '\n';
   }
+  return text;
+}
+
+}  // namespace detail
+
+void write_vocabulary(const std::string& path, const std::vector<std::string>& tokens) {
+  detail::AtomicOutput output(path, "write_vocabulary");
+  const std::string text = detail::vocabulary_text(tokens);
   output.write(text.data(), text.size());
   output.commit();
 }
@@ -87,7 +97,11 @@ std::vector<std::string> read_vocabulary(const std::string& path) {
   check(in.good(), "read_vocabulary", "cannot open ", path);
   std::vector<std::string> tokens;
   std::string line;
-  while (std::getline(in, line)) tokens.push_back(unescape_token(line));
+  while (std::getline(in, line)) {
+    // A raw carriage return is always a CRLF line end: the token's own is written "\r".
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    tokens.push_back(unescape_token(line));
+  }
   check(!in.bad(), "read_vocabulary", "cannot read ", path);
   return tokens;
 }

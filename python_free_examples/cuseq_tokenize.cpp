@@ -10,27 +10,20 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "cuseq/corpus_tokenizer.h"
 #include "cuseq/error.h"
 
 namespace {
 
-const char* const kUsage =
-    "usage: cuseq-tokenize -o OUTPUT.tok [--level char|byte|word] [--num-words N] [--lower]\n"
-    "                      [--oov TOKEN] [--vocab PATH] [--files-from LIST] INPUT...\n"
-    "  INPUT      text files, folders (every file below, sorted) or - for standard input\n"
-    "  --level    char (UTF-8 characters, default), byte, or word (whitespace-separated,\n"
-    "             each line break a token)\n"
-    "  --num-words N  word level: keep the N most frequent words, the rest map to --oov\n"
-    "  --vocab    vocabulary file (default OUTPUT.vocab), one escaped token per line\n"
-    "  --files-from LIST  read more inputs from LIST, one path per line\n";
-
 struct Arguments {
   std::string output;
   std::string vocab;
+  std::string files_from;
   std::vector<std::string> inputs;
   cuseq::TokenizeOptions options;
 };
@@ -121,62 +114,57 @@ class ProgressBar {
   std::uint64_t next_quarter_ = 1;
 };
 
-Arguments parse(int argc, char** argv) {
-  Arguments args;
-  auto value = [&](int& i) -> std::string {
-    cuseq::check(i + 1 < argc, "cuseq-tokenize", argv[i], " needs a value\n", kUsage);
-    return argv[++i];
-  };
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "-o" || arg == "--output") {
-      args.output = value(i);
-    } else if (arg == "--vocab") {
-      args.vocab = value(i);
-    } else if (arg == "--level") {
-      const std::string level = value(i);
-      if (level == "char") {
-        args.options.unit = cuseq::TokenUnit::utf8_char;
-      } else if (level == "byte") {
-        args.options.unit = cuseq::TokenUnit::byte;
-      } else if (level == "word") {
-        args.options.unit = cuseq::TokenUnit::word;
-      } else {
-        cuseq::fail("cuseq-tokenize", "--level must be char, byte or word, got ", level);
-      }
-    } else if (arg == "--num-words") {
-      args.options.num_words = std::stoull(value(i));
-    } else if (arg == "--oov") {
-      args.options.oov_token = value(i);
-    } else if (arg == "--lower") {
-      args.options.lower = true;
-    } else if (arg == "--files-from") {
-      const std::string list = value(i);
-      std::ifstream in(list);
-      cuseq::check(in.good(), "cuseq-tokenize", "cannot open ", list);
-      for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) args.inputs.push_back(line);
-      }
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      cuseq::fail("cuseq-tokenize", "unknown option ", arg, "\n", kUsage);
-    } else {
-      args.inputs.push_back(arg);
+void add_options(CLI::App& app, Arguments& args) {
+  app.add_option("-o,--output", args.output, "the token file to write")
+      ->required()
+      ->check(cuseq::examples::writable_file());
+  app.add_option("--vocab", args.vocab, "vocabulary file (default OUTPUT.vocab)")
+      ->check(cuseq::examples::writable_file());
+  const std::map<std::string, cuseq::TokenUnit> levels = {{"char", cuseq::TokenUnit::utf8_char},
+                                                          {"byte", cuseq::TokenUnit::byte},
+                                                          {"word", cuseq::TokenUnit::word}};
+  app.add_option("--level", args.options.unit,
+                 "char (UTF-8 characters, default), byte, or word (whitespace-separated, each "
+                 "line break a token)")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case));
+  app.add_option("--num-words", args.options.num_words,
+                 "word level: keep the N most frequent words, the rest map to --oov (0: all)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 31));
+  app.add_option("--oov", args.options.oov_token, "the out-of-vocabulary token");
+  app.add_flag("--lower", args.options.lower, "ASCII lower-casing");
+  app.add_option("--files-from", args.files_from, "read more inputs from LIST, one path per line")
+      ->check(CLI::ExistingFile);
+  app.add_option("inputs", args.inputs,
+                 "text files, folders (every file below, sorted) or - for standard input");
+}
+
+// Inputs from --files-from join those of the command line; at least one is needed.
+void add_listed_inputs(Arguments& args) {
+  if (!args.files_from.empty()) {
+    std::ifstream in(args.files_from);
+    cuseq::check(in.good(), "cuseq-tokenize", "cannot open ", args.files_from);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) args.inputs.push_back(line);
     }
   }
-  cuseq::check(!args.output.empty() && !args.inputs.empty(), "cuseq-tokenize",
-               "an output (-o) and at least one input are needed\n", kUsage);
+  cuseq::check(!args.inputs.empty(), "cuseq-tokenize", "at least one input is needed");
   if (args.vocab.empty()) args.vocab = args.output + ".vocab";
-  return args;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{
+      "Tokenizes text into a binary token file and its vocabulary, for training language\n"
+      "models on corpora larger than memory.",
+      "cuseq-tokenize"};
+  Arguments args;
+  add_options(app, args);
+  const int status = cuseq::examples::parse_command_line(app, argc, argv);
+  if (status >= 0) return status;
   try {
-    const Arguments args = parse(argc, argv);
+    add_listed_inputs(args);
     const std::vector<std::string> files = cuseq::list_corpus_files(args.inputs);
     ProgressBar bar;
     const cuseq::TokenizeResult result = cuseq::tokenize_corpus(

@@ -9,28 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "cuseq/cuseq.h"
-#include "example_args.h"
 
 namespace {
-
-const char* const kUsage =
-    "usage: cuseq-train-lm --data corpus.tok [--vocab corpus.tok.vocab] [options]\n"
-    "  data:     --validation FILE.tok | --validation-split F (default 0.01: the corpus tail,\n"
-    "            written once as DATA.train.tok / DATA.valid.tok)\n"
-    "  model:    --layers 2 --units 256 --embedding 64 --dropout 0 --recurrent-dropout 0\n"
-    "            --seed N\n"
-    "  training: --batch 32 --steps-per-window 64 --epochs 1 --max-steps 0 --lr 0.001\n"
-    "            --optimizer adam|sgd --clipnorm 0 (Keras, per tensor) --global-clipnorm 5\n"
-    "            --schedule constant|exponential|cosine --decay-rate 0.5 --decay-steps 1000\n"
-    "            --log-every 0 --log-csv FILE --plot FILE.svg --verbose 1\n"
-    "            --mixed-precision fp32|bf16|fp16 (GPU GEMMs; fp32 accumulation and weights)\n"
-    "  state:    --checkpoint FILE --checkpoint-every N --resume (continue from FILE)\n"
-    "  system:   --device cpu|cuda[:i] (default: GPU local_rank when present)\n"
-    "            --backend auto|single|mpi|nccl --bucket-mb 25 (gradient all-reduce bucket;\n"
-    "            smaller buckets start reducing earlier in the backward pass)\n"
-    "  sampling: --sample N (after training, or from --checkpoint with --epochs 0)\n"
-    "            --temperature 1.0 --prime TEXT\n";
 
 bool is_utf8_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
 
@@ -86,35 +68,120 @@ std::string strip_tok(const std::string& path) {
   return has ? path.substr(0, path.size() - suffix.size()) : path;
 }
 
-int run(const cuseq::examples::Args& args) {
-  using namespace cuseq;
-  const std::string data = args.text("data", "");
-  check(!data.empty(), "cuseq-train-lm", "--data is required\n", kUsage);
-  const std::string vocab_path = args.text("vocab", data + ".vocab");
+// Every flag, with its default; checked by CLI11 as it parses.
+struct Options {
+  std::string data, vocab, validation, device, backend = "auto";
+  double validation_split = 0.01;
+  cuseq::LanguageModelConfig model;
+  cuseq::LanguageModelTrainOptions train;
+  std::string optimizer = "adam", schedule = "constant", mixed_precision = "fp32";
+  std::string checkpoint;
+  bool resume = false;
+  double bucket_mb = 25.0;
+  std::int64_t sample = 0;
+  double temperature = 1.0;
+  std::string prime;
+  std::int64_t sample_seed = 1;
+  Options() { train.global_clipnorm = 5.0; }
+};
 
-  const std::string device_text = args.text("device", "");
-  const Device device = !device_text.empty() ? Device::parse(device_text)
+void add_options(CLI::App& app, Options& o) {
+  using cuseq::examples::finite_between;
+  using cuseq::examples::writable_file;
+  constexpr std::int64_t kMaxExtent = std::int64_t{1} << 24;
+  constexpr std::int64_t kMaxCount = std::int64_t{1} << 50;
+  auto count = [](std::int64_t low, std::int64_t high) { return CLI::Range(low, high); };
+  // data
+  app.add_option("--data", o.data, "token file from cuseq-tokenize")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--vocab", o.vocab, "its vocabulary (default DATA.vocab)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--validation", o.validation, "validation token file")->check(CLI::ExistingFile);
+  app.add_option("--validation-split", o.validation_split,
+                 "without --validation: the corpus tail held out, written once as "
+                 "DATA.train.tok / DATA.valid.tok (0: none)")
+      ->check(finite_between(0, 1, false, true));
+  // model
+  app.add_option("--layers", o.model.layers, "LSTM layers")->check(count(1, 1024));
+  app.add_option("--units", o.model.units, "units per LSTM")->check(count(1, kMaxExtent));
+  app.add_option("--embedding", o.model.embedding_dim, "embedding size")
+      ->check(count(1, kMaxExtent));
+  app.add_option("--dropout", o.model.dropout, "of each LSTM's inputs")
+      ->check(finite_between(0, 1, false, true));
+  app.add_option("--recurrent-dropout", o.model.recurrent_dropout, "of each LSTM's state")
+      ->check(finite_between(0, 1, false, true));
+  app.add_option("--seed", o.model.seed, "weights and dropout masks");
+  // training
+  app.add_option("--batch", o.train.batch_size, "streams (global)")->check(count(1, kMaxExtent));
+  app.add_option("--steps-per-window", o.train.steps_per_window, "truncated-BPTT length")
+      ->check(count(1, kMaxExtent));
+  app.add_option("--epochs", o.train.epochs, "epochs (0 with --max-steps 0: sample only)")
+      ->check(CLI::Range(0, 1 << 30));
+  app.add_option("--max-steps", o.train.max_steps,
+                 "stop after this many updates (0: epochs decide)")
+      ->check(count(0, kMaxCount));
+  app.add_option("--lr", o.train.learning_rate, "learning rate")
+      ->check(finite_between(0, 1e6, true));
+  app.add_option("--optimizer", o.optimizer)->check(CLI::IsMember({"adam", "sgd"}));
+  app.add_option("--clipnorm", o.train.clipnorm, "Keras' per-tensor clipnorm (0: off)")
+      ->check(finite_between(0, 1e30));
+  app.add_option("--global-clipnorm", o.train.global_clipnorm,
+                 "clip all gradients together (0: off)")
+      ->check(finite_between(0, 1e30));
+  app.add_option("--schedule", o.schedule)
+      ->check(CLI::IsMember({"constant", "exponential", "cosine"}));
+  app.add_option("--decay-rate", o.train.schedule.decay_rate)->check(finite_between(0, 1e6, true));
+  app.add_option("--decay-steps", o.train.schedule.decay_steps)->check(count(1, kMaxCount));
+  app.add_option("--log-every", o.train.log_every, "a log row every N updates (0: epochs)")
+      ->check(count(0, kMaxCount));
+  app.add_option("--log-csv", o.train.log_csv, "History as CSV")->check(writable_file());
+  app.add_option("--plot", o.train.plot_svg, "History as SVG")->check(writable_file());
+  app.add_option("--verbose", o.train.verbose, "0 silent, 1 progress bar, 2 lines")
+      ->check(CLI::Range(0, 2));
+  app.add_option("--mixed-precision", o.mixed_precision, "GPU GEMMs")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+  app.add_flag("--terminate-on-nan,!--no-terminate-on-nan", o.train.terminate_on_nan,
+               "stop at a NaN or Inf loss, keeping the last good checkpoint (default on)");
+  // state
+  app.add_option("--checkpoint", o.checkpoint, "checkpoint file")->check(writable_file());
+  app.add_option("--checkpoint-every", o.train.checkpoint_every, "updates between checkpoints")
+      ->check(count(0, kMaxCount));
+  app.add_flag("--resume", o.resume, "continue from --checkpoint")->needs("--checkpoint");
+  // system
+  app.add_option("--device", o.device, "cpu or cuda[:i] (default: the GPU of the local rank)");
+  app.add_option("--backend", o.backend)->check(CLI::IsMember({"auto", "single", "mpi", "nccl"}));
+  app.add_option("--bucket-mb", o.bucket_mb, "gradient all-reduce bucket")
+      ->check(finite_between(0, 1e6, true));
+  // sampling
+  app.add_option("--sample", o.sample, "ids to draw after training")->check(count(0, kMaxCount));
+  app.add_option("--temperature", o.temperature)->check(finite_between(0, 1e6));
+  app.add_option("--prime", o.prime, "text to start the sample");
+  app.add_option("--sample-seed", o.sample_seed);
+}
+
+int run(const Options& o) {
+  using namespace cuseq;
+  const std::string vocab_path = o.vocab.empty() ? o.data + ".vocab" : o.vocab;
+  const Device device = !o.device.empty() ? Device::parse(o.device)
                         : cuda_available()
                             ? Device::cuda(launcher_local_rank() % cuda_device_count())
                             : Device::cpu();
-  std::unique_ptr<Communicator> communicator =
-      make_communicator(args.text("backend", "auto"), device);
-  const double bucket_mb = args.real("bucket-mb", 25.0);
-  check(bucket_mb > 0, "cuseq-train-lm", "--bucket-mb must be positive, got ", bucket_mb);
+  std::unique_ptr<Communicator> communicator = make_communicator(o.backend, device);
   communicator->set_bucket_bytes(
-      std::max<std::size_t>(1, static_cast<std::size_t>(bucket_mb * double(1 << 20))));
+      std::max<std::size_t>(1, static_cast<std::size_t>(o.bucket_mb * double(1 << 20))));
   const bool rank0 = communicator->rank() == 0;
 
-  // Training and validation token files: explicit, or the corpus split once.
-  std::string train_path = data;
-  std::string validation_path = args.text("validation", "");
-  const double split = args.real("validation-split", 0.01);
-  if (validation_path.empty() && split > 0) {
-    train_path = strip_tok(data) + ".train.tok";
-    validation_path = strip_tok(data) + ".valid.tok";
-    if (rank0) {
-      std::ifstream exists(train_path);
-      if (!exists) split_token_file(TokenFile::open(data), split, train_path, validation_path);
+  // Training and validation token files: explicit, or the corpus split once
+  // (again whenever the corpus is no longer the one the split was made from).
+  std::string train_path = o.data;
+  std::string validation_path = o.validation;
+  if (validation_path.empty() && o.validation_split > 0) {
+    train_path = strip_tok(o.data) + ".train.tok";
+    validation_path = strip_tok(o.data) + ".valid.tok";
+    if (rank0 && split_token_file_once(o.data, o.validation_split, train_path, validation_path)) {
+      std::cout << "split " << o.data << " into " << train_path << " and " << validation_path
+                << "\n";
     }
     communicator->barrier();
   }
@@ -123,45 +190,26 @@ int run(const cuseq::examples::Args& args) {
   if (!validation_path.empty())
     validation = std::make_unique<TokenFile>(TokenFile::open(validation_path));
 
-  LanguageModelConfig config;
+  LanguageModelConfig config = o.model;
   config.vocab_size = static_cast<std::int64_t>(train.vocab_size());
-  config.layers = static_cast<int>(args.integer("layers", 2));
-  config.units = args.integer("units", 256);
-  config.embedding_dim = args.integer("embedding", 64);
-  config.dropout = args.real("dropout", 0.0);
-  config.recurrent_dropout = args.real("recurrent-dropout", 0.0);
-  config.seed = static_cast<std::uint64_t>(args.integer("seed", 0x5eed));
-  const std::string checkpoint = args.text("checkpoint", "");
-  const bool resume = args.text("resume", "false") == "true";
-  if (resume) config = read_checkpoint_config(checkpoint);
+  if (o.resume) config = read_checkpoint_config(o.checkpoint);
   LanguageModel model(config, device);
 
-  LanguageModelTrainOptions options;
-  options.batch_size = args.integer("batch", 32);
-  options.steps_per_window = args.integer("steps-per-window", 64);
-  options.epochs = static_cast<int>(args.integer("epochs", 1));
-  options.max_steps = args.integer("max-steps", 0);
-  options.learning_rate = args.real("lr", 0.001);
-  options.optimizer = args.text("optimizer", "adam");
-  options.clipnorm = args.real("clipnorm", 0.0);
-  options.global_clipnorm = args.real("global-clipnorm", 5.0);
-  options.schedule.kind = args.text("schedule", "constant");
-  options.schedule.decay_rate = args.real("decay-rate", 0.5);
-  options.schedule.decay_steps = args.integer("decay-steps", 1000);
-  options.log_every = args.integer("log-every", 0);
-  options.checkpoint_path = checkpoint;
-  options.checkpoint_every = args.integer("checkpoint-every", 0);
-  options.log_csv = args.text("log-csv", "");
-  options.plot_svg = args.text("plot", "");
-  options.verbose = static_cast<int>(args.integer("verbose", 1));
-  options.gemm_precision = gemm_precision_from_name(args.text("mixed-precision", "fp32"));
+  LanguageModelTrainOptions options = o.train;
+  options.optimizer = o.optimizer;
+  options.schedule.kind = o.schedule;
+  options.checkpoint_path = o.checkpoint;
+  options.gemm_precision = gemm_precision_from_name(o.mixed_precision);
 
   const std::vector<std::string> vocabulary = read_vocabulary(vocab_path);
+  check(vocabulary.size() == train.vocab_size(), "cuseq-train-lm", "the vocabulary ", vocab_path,
+        " has ", vocabulary.size(), " tokens, the token file ", train_path, " says ",
+        train.vocab_size());
   if (options.epochs > 0 || options.max_steps > 0) {
     LanguageModelTrainer trainer(model, train, options, communicator.get(), validation.get());
-    if (resume) {
-      trainer.load_checkpoint(checkpoint);
-      if (rank0) std::cout << "resumed " << checkpoint << " at step " << trainer.step() << "\n";
+    if (o.resume) {
+      trainer.load_checkpoint(o.checkpoint);
+      if (rank0) std::cout << "resumed " << o.checkpoint << " at step " << trainer.step() << "\n";
     }
     if (rank0) {
       std::cout << communicator->size() << " process(es), " << communicator->backend() << ", "
@@ -170,17 +218,16 @@ int run(const cuseq::examples::Args& args) {
     }
     trainer.fit();
   } else {
-    check(!checkpoint.empty(), "cuseq-train-lm", "sampling without training needs --checkpoint");
-    load_checkpoint_weights(checkpoint, model);
+    check(!o.checkpoint.empty(), "cuseq-train-lm", "sampling without training needs --checkpoint");
+    load_checkpoint_weights(o.checkpoint, model);
   }
 
-  const std::int64_t length = args.integer("sample", 0);
-  if (length > 0 && rank0) {
-    std::vector<std::int32_t> prime = encode(args.text("prime", ""), train.unit(), vocabulary);
+  if (o.sample > 0 && rank0) {
+    std::vector<std::int32_t> prime = encode(o.prime, train.unit(), vocabulary);
     if (prime.empty()) prime.push_back(static_cast<std::int32_t>(train[0]));
-    const auto drawn = model.sample(prime, length, args.real("temperature", 1.0),
-                                    static_cast<std::uint64_t>(args.integer("sample-seed", 1)));
-    std::cout << "--- sample (temperature " << args.real("temperature", 1.0) << ") ---\n"
+    const auto drawn =
+        model.sample(prime, o.sample, o.temperature, static_cast<std::uint64_t>(o.sample_seed));
+    std::cout << "--- sample (temperature " << o.temperature << ") ---\n"
               << decode(prime, train.unit(), vocabulary) << decode(drawn, train.unit(), vocabulary)
               << "\n";
   }
@@ -190,8 +237,18 @@ int run(const cuseq::examples::Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{
+      "Trains a stacked-LSTM language model on a token file (cuseq-tokenize), resumes from\n"
+      "checkpoints and samples text. Started by mpirun it trains data-parallel.",
+      "cuseq-train-lm"};
+  // A flag given twice takes its last value (char_lm.sh passes overrides after its defaults).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  Options options;
+  add_options(app, options);
+  const int status = cuseq::examples::parse_command_line(app, argc, argv);
+  if (status >= 0) return status;
   try {
-    return run(cuseq::examples::Args(argc, argv, kUsage));
+    return run(options);
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
     return 1;

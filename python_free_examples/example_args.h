@@ -1,6 +1,8 @@
 // A tiny "--key value" command-line reader shared by the examples.
 #pragma once
 
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -32,16 +34,32 @@ class Args {
     const auto found = values_.find(key);
     return found == values_.end() ? fallback : found->second;
   }
+  // The whole value must be a number ("12abc" is an error naming the flag).
   long integer(const std::string& key, long fallback) const {
     const auto found = values_.find(key);
-    return found == values_.end() ? fallback : std::stol(found->second);
+    if (found == values_.end()) return fallback;
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(found->second.c_str(), &end, 10);
+    if (found->second.empty() || *end != '\0' || errno == ERANGE) bad_value(key, "an integer");
+    return value;
   }
   double real(const std::string& key, double fallback) const {
     const auto found = values_.find(key);
-    return found == values_.end() ? fallback : std::stod(found->second);
+    if (found == values_.end()) return fallback;
+    char* end = nullptr;
+    const double value = std::strtod(found->second.c_str(), &end);
+    if (found->second.empty() || *end != '\0' || !std::isfinite(value))
+      bad_value(key, "a finite number");
+    return value;
   }
 
  private:
+  [[noreturn]] void bad_value(const std::string& key, const char* expected) const {
+    std::cerr << "--" << key << ": \"" << values_.at(key) << "\" is not " << expected << "\n";
+    std::exit(2);
+  }
+
   std::map<std::string, std::string> values_;
 };
 

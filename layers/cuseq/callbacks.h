@@ -17,6 +17,9 @@ class CUSEQ_API Callback {
  public:
   virtual ~Callback();
   virtual void on_train_begin(Sequential& model);
+  // After each training batch (`batch` counts from 0 in each epoch); logs
+  // hold the epoch's running loss and metrics so far, as Keras passes them.
+  virtual void on_train_batch_end(int batch, const EpochLogs& logs, Sequential& model);
   // `epoch` counts from 0; logs hold loss, metrics and val_ values.
   virtual void on_epoch_end(int epoch, const EpochLogs& logs, Sequential& model);
   virtual void on_train_end(Sequential& model);
@@ -63,7 +66,8 @@ class CUSEQ_API EarlyStopping : public Callback {
 };
 
 // Saves the model (or only its weights) after each epoch, or with
-// save_best_only only when `monitor` improves. "{epoch}" in the path becomes
+// save_best_only only when `monitor` improves. Unlike Keras it never saves
+// after an epoch whose loss is NaN or Inf: the last good file stays. "{epoch}" in the path becomes
 // the epoch number counted from 1, as Keras formats it.
 class CUSEQ_API ModelCheckpoint : public Callback {
  public:

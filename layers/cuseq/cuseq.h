@@ -49,6 +49,7 @@
 #include "cuseq/stacked_recurrent_ops.h"
 #include "cuseq/stream.h"
 #include "cuseq/tensor.h"
+#include "cuseq/terminate_on_nan.h"
 #include "cuseq/text.h"
 #include "cuseq/text_datasets.h"
 #include "cuseq/time_block_ops.h"

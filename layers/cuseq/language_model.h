@@ -114,6 +114,10 @@ struct LanguageModelTrainOptions {
   std::string plot_svg;               // History as SVG (rank 0)
   int verbose = 1;                    // 0 silent, 1 progress bar on a terminal, 2 lines
   std::ostream* output = nullptr;     // std::cout when null
+  // Keras' TerminateOnNaN, on by default: fit() throws a cuseq::Error at the
+  // first NaN or Inf loss, and no checkpoint is ever written from weights
+  // that hold NaN or Inf, so the last good checkpoint stays.
+  bool terminate_on_nan = true;
 };
 
 class CUSEQ_API LanguageModelTrainer {
@@ -148,6 +152,10 @@ class CUSEQ_API LanguageModelTrainer {
  private:
   EpochLogs period_logs(double train_loss_sum, std::int64_t steps);
   void write_logs() const;
+  // fit()'s checkpoint: refuses (throws) when a weight is NaN or Inf.
+  void save_good_checkpoint();
+  // What stopping keeps, for the error messages.
+  std::string kept_checkpoint() const;
 
   LanguageModel& model_;
   const TokenFile& train_;
@@ -159,11 +167,13 @@ class CUSEQ_API LanguageModelTrainer {
   std::unique_ptr<Optimizer> optimizer_;
   RecurrentStates states_;
   std::int64_t step_ = 0;
+  std::int64_t checkpoint_step_ = -1;  // of the last checkpoint fit() wrote or loaded
   History history_;
 };
 
 // The model configuration a checkpoint was written for (to rebuild the model
-// before load_checkpoint, or to sample from it).
+// before load_checkpoint, or to sample from it). Throws when the file is too
+// small to hold the weights of the model it describes.
 CUSEQ_API LanguageModelConfig read_checkpoint_config(const std::string& path);
 // Loads only the weights of a checkpoint into `model` (e.g. for sampling).
 CUSEQ_API void load_checkpoint_weights(const std::string& path, LanguageModel& model);
@@ -172,5 +182,13 @@ CUSEQ_API void load_checkpoint_weights(const std::string& path, LanguageModel& m
 // rest to `validation_path`, streaming (memory stays flat).
 CUSEQ_API void split_token_file(const TokenFile& source, double validation_fraction,
                                 const std::string& train_path, const std::string& validation_path);
+// split_token_file, unless a split of this very source with this fraction is
+// already at these paths: "<train_path>.split", written last, records the
+// source's count, vocabulary and checksum, the fraction and both halves'
+// checksums. A split of another corpus (re-tokenized to the same path), or
+// one cut short between its files, is made again. True when it wrote one.
+CUSEQ_API bool split_token_file_once(const std::string& source_path, double validation_fraction,
+                                     const std::string& train_path,
+                                     const std::string& validation_path);
 
 }  // namespace cuseq

@@ -87,7 +87,7 @@ class CUSEQ_API Sequential {
   // Outputs for all rows, on the model's device.
   Tensor predict(const Tensor& x, int batch_size = 32);
 
-  // Set by callbacks to end fit() after the current epoch.
+  // Set by callbacks to end fit() after the current batch or epoch.
   bool stop_training = false;
   // Runs of consecutive recurrent layers (each but the last with
   // return_sequences, none but the first with go_backwards, no activity

@@ -103,11 +103,13 @@ class CUSEQ_API TokenFile {
   std::uint64_t vocab_size() const { return vocab_size_; }
   std::uint32_t token_bytes() const { return token_bytes_; }
   TokenUnit unit() const { return unit_; }
+  std::uint64_t checksum() const { return checksum_; }  // the header's, of the payload
 
   std::uint32_t operator[](std::uint64_t index) const;
   // Copies ids [begin, begin + count) as int32 into `out` (checked bounds).
   void copy_ids(std::uint64_t begin, std::uint64_t count, std::int32_t* out) const;
-  // Recomputes the payload checksum; throws when it differs from the header's.
+  // Recomputes the payload checksum and checks every id is below
+  // vocab_size; throws when either fails.
   void verify() const;
 
  private:

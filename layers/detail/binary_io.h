@@ -45,6 +45,7 @@ class ByteReader {
   std::string raw(std::size_t count, const char* what);
   Tensor tensor(const std::string& what);  // on the CPU
   std::size_t position() const { return position_; }
+  std::size_t size() const { return bytes_.size(); }
   bool at_end() const { return position_ == bytes_.size(); }
   const std::string& source() const { return source_; }
   // Throws a cuseq::Error naming the file and the position.

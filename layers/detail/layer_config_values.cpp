@@ -1,5 +1,7 @@
 #include "layers/detail/layer_config_values.h"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -47,16 +49,22 @@ std::int64_t config_int(const LayerConfig& config, const std::string& key,
                         const std::string& type) {
   const std::string text = config_string(config, key, type);
   char* end = nullptr;
+  errno = 0;
   const long long value = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0') malformed(type, key, text, "an integer");
+  if (errno == ERANGE) malformed(type, key, text, "an integer of 64 bits");
   return value;
 }
 
 double config_double(const LayerConfig& config, const std::string& key, const std::string& type) {
   const std::string text = config_string(config, key, type);
   char* end = nullptr;
+  errno = 0;
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0') malformed(type, key, text, "a number");
+  // Overflow, NaN and infinity are never a layer's setting; underflow to 0 is harmless.
+  if ((errno == ERANGE && value != 0) || !std::isfinite(value))
+    malformed(type, key, text, "a finite number");
   return value;
 }
 
@@ -80,7 +88,8 @@ Regularizer config_regularizer(const LayerConfig& config, const std::string& key
   int consumed = 0;
   if (std::sscanf(text.c_str(), "L1L2(l1=%lf,l2=%lf)%n", &regularizer.l1, &regularizer.l2,
                   &consumed) != 2 ||
-      consumed != static_cast<int>(text.size())) {
+      consumed != static_cast<int>(text.size()) || !std::isfinite(regularizer.l1) ||
+      !std::isfinite(regularizer.l2)) {
     malformed(type, key, text, "a regularizer L1L2(l1=<number>,l2=<number>)");
   }
   return regularizer;

@@ -1,5 +1,6 @@
 #include "layers/detail/model_training.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "cuseq/regularizers.h"
@@ -33,21 +34,72 @@ void ModelTraining::build_for(const Tensor& x) {
   model_.build(Shape(dims), floating ? x.dtype() : DType::float32, default_device());
 }
 
+namespace {
+
+// The values of a host tensor of any dtype, as doubles.
+std::vector<double> values_of(const Tensor& host, const std::string& model) {
+  switch (host.dtype()) {
+    case DType::int32: {
+      const auto ids = host.to_vector<std::int32_t>();
+      return std::vector<double>(ids.begin(), ids.end());
+    }
+    case DType::float32: {
+      const auto values = host.to_vector<float>();
+      return std::vector<double>(values.begin(), values.end());
+    }
+    case DType::float64:
+      return host.to_vector<double>();
+    default:
+      fail(model, "unsupported data dtype ", host.str());
+  }
+}
+
+// Throws naming `what`, the value and its row at the first value that `bad` flags.
+template <class Bad>
+void check_each(const std::vector<double>& values, const Tensor& host, const std::string& model,
+                const std::string& what, const std::string& expected, Bad bad) {
+  const std::int64_t row_size =
+      host.rank() == 0 || host.dim(0) == 0 ? 1 : host.numel() / host.dim(0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (bad(values[i])) {
+      fail(model, expected, "; ", what, " holds ", values[i], " at row ",
+           static_cast<std::int64_t>(i) / row_size, " (", what, " is ", host.str(), ")");
+    }
+  }
+}
+
+bool non_finite(double value) { return !std::isfinite(value); }
+
+}  // namespace
+
+Tensor ModelTraining::prepare_inputs(const Tensor& x) const {
+  Tensor host = x.to(Device::cpu());
+  if (host.dtype() == DType::float32 || host.dtype() == DType::float64) {
+    // NaN or Inf in the inputs would train every weight to NaN without a word.
+    check_each(values_of(host, model_.name()), host, model_.name(), "x", "inputs must be finite",
+               non_finite);
+  }
+  return host;
+}
+
 Tensor ModelTraining::prepare_targets(const Tensor& y) const {
   const Tensor host = y.to(Device::cpu());
-  const bool sparse = model_.loss().kind == LossKind::sparse_categorical_crossentropy;
+  const std::string& model = model_.name();
+  const std::vector<double> values = values_of(host, model);
+  check_each(values, host, model, "y", "targets must be finite", non_finite);
+  const LossKind loss = model_.loss().kind;
+  if (loss == LossKind::sparse_categorical_crossentropy) {
+    // Keras would truncate 1.5 to class 1: a label that is no class id is an error here.
+    check_each(values, host, model, "y", "sparse_categorical_crossentropy needs integer class ids",
+               [](double v) { return std::floor(v) != v || std::fabs(v) >= 2147483648.0; });
+  } else if (loss == LossKind::binary_crossentropy) {
+    check_each(values, host, model, "y", "binary_crossentropy needs targets in [0, 1]",
+               [](double v) { return v < 0.0 || v > 1.0; });
+  }
+  const bool sparse = loss == LossKind::sparse_categorical_crossentropy;
   const DType wanted = sparse ? DType::int32 : model_.dtype();
   if (host.dtype() == wanted) return host;
   // Keras casts labels; whole-number floats become ids, ids become floats.
-  std::vector<double> values;
-  if (host.dtype() == DType::int32) {
-    for (const std::int32_t v : host.to_vector<std::int32_t>()) values.push_back(v);
-  } else if (host.dtype() == DType::float32) {
-    for (const float v : host.to_vector<float>()) values.push_back(v);
-  } else {
-    check(host.dtype() == DType::float64, model_.name(), "unsupported target dtype ", host.str());
-    values = host.to_vector<double>();
-  }
   if (wanted == DType::int32) {
     return Tensor::from_vector<std::int32_t>(
         std::vector<std::int32_t>(values.begin(), values.end()), host.shape());
@@ -177,6 +229,8 @@ EpochLogs ModelTraining::evaluate(const Tensor& x_host, const Tensor& y_host, in
   check(batch_size > 0, model_.name(), "expected batch_size > 0, got ", batch_size);
   const std::int64_t rows = x_host.dim(0);
   check(y_host.dim(0) == rows, model_.name(), "x has ", rows, " rows but y has ", y_host.dim(0));
+  // Keras reports no loss for no data; 0 would read as a perfect model.
+  check(rows > 0, model_.name(), "evaluate() has no rows to evaluate (x ", x_host.str(), ")");
   double loss_sum = 0;
   std::vector<double> metric_sums(model_.metrics_.size(), 0.0);
   for (std::int64_t begin = 0; begin < rows; begin += batch_size) {

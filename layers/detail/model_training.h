@@ -18,8 +18,12 @@ class ModelTraining {
 
   // Builds the model for inputs like x (rows dropped) unless it is built.
   void build_for(const Tensor& x);
+  // Inputs on the host; throws naming the row of a NaN or Inf.
+  Tensor prepare_inputs(const Tensor& x) const;
   // Targets as the loss wants them, on the host: int32 ids for the sparse
-  // loss, the model's float dtype otherwise.
+  // loss, the model's float dtype otherwise. Throws naming the row of a
+  // target that is NaN or Inf, that is no class id (sparse loss) or that lies
+  // outside [0, 1] (binary cross-entropy).
   Tensor prepare_targets(const Tensor& y) const;
 
   // Runs every layer; masks flow through ForwardContext. Adds the activity
