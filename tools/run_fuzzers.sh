@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Replays every committed input of fuzz/corpus/ (seeds and past findings),
+# Replays every committed input of tests/fuzz/corpus/ (seeds and past findings),
 # then fuzzes each libFuzzer target of a CUSEQ_FUZZ build for a fixed time, two
-# at a time (CI has two cores), starting from the seeds in fuzz/corpus/ (which it
+# at a time (CI has two cores), starting from the seeds in tests/fuzz/corpus/ (which it
 # leaves unchanged: new inputs go to a scratch folder). Prints each target's
 # executions; an input that crashes a target is kept under
-# BUILD/fuzz-findings/ and fails the run (add it to fuzz/corpus/TARGET/ and
+# BUILD/fuzz-findings/ and fails the run (add it to tests/fuzz/corpus/TARGET/ and
 # as a regression test once fixed).
 #   tools/run_fuzzers.sh BUILD_DIR [SECONDS_PER_TARGET]
 set -euo pipefail
@@ -22,7 +22,7 @@ fuzz_one() {
   mkdir -p "$scratch/$target"
   # -seed fixes the mutation sequence; -timeout catches hangs; -rss_limit_mb
   # (and the malloc limit it implies) catches absurd allocations.
-  if TMPDIR="$scratch" "$build/fuzz/fuzz_$target" "$scratch/$target" "$root/fuzz/corpus/$target" \
+  if TMPDIR="$scratch" "$build/tests/fuzz/fuzz_$target" "$scratch/$target" "$root/tests/fuzz/corpus/$target" \
     -max_total_time="$seconds" -seed=1 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$findings/${target}-" >"$scratch/$target.log" 2>&1; then
     local runs
@@ -38,13 +38,13 @@ fuzz_one() {
 targets=(model_file checkpoint token_file text_loaders corpus_tokenizer)
 # Every input ever committed (seeds and past crashes) must still pass.
 for target in "${targets[@]}"; do
-  if ! TMPDIR="$scratch" "$build/fuzz/fuzz_$target" -runs=0 "$root/fuzz/corpus/$target" \
+  if ! TMPDIR="$scratch" "$build/tests/fuzz/fuzz_$target" -runs=0 "$root/tests/fuzz/corpus/$target" \
     >"$scratch/$target.replay" 2>&1; then
-    echo "fuzz_$target: an input of fuzz/corpus/$target fails again:"
+    echo "fuzz_$target: an input of tests/fuzz/corpus/$target fails again:"
     tail -n 40 "$scratch/$target.replay"
     exit 1
   fi
-  echo "fuzz_$target: $(find "$root/fuzz/corpus/$target" -type f | wc -l) committed inputs replayed"
+  echo "fuzz_$target: $(find "$root/tests/fuzz/corpus/$target" -type f | wc -l) committed inputs replayed"
 done
 status=0
 pids=()

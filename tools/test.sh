@@ -3,7 +3,7 @@
 # when nvcc is present (every .cu file compiles), runs every test, then builds
 # the CPU-only library with AddressSanitizer + UndefinedBehaviorSanitizer and
 # runs the tests again under them; last, builds the libFuzzer targets (clang)
-# and fuzzes the file readers (fuzz/) for 30 s each.
+# and fuzzes the file readers (tests/fuzz/) for 30 s each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,7 +29,7 @@ echo "== tests under ASan + UBSan =="
 (cd build/ci-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j "$jobs" --output-on-failure --timeout 900 -E InstalledPackage)
 
-echo "== libFuzzer targets (clang, ASan + UBSan): replay fuzz/corpus/, then 30 s each =="
+echo "== libFuzzer targets (clang, ASan + UBSan): replay tests/fuzz/corpus/, then 30 s each =="
 CC=clang CXX=clang++ cmake -S . -B build/ci-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCUSEQ_CUDA=OFF -DCUSEQ_SANITIZE=ON -DCUSEQ_FUZZ=ON -DCUSEQ_BUILD_TESTS=OFF \
   -DCUSEQ_BUILD_BENCHMARKS=OFF -DCUSEQ_BUILD_EXAMPLES=OFF >/dev/null

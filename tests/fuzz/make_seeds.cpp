@@ -1,4 +1,4 @@
-// Writes the seed inputs of fuzz/corpus/ from small real files:
+// Writes the seed inputs of tests/fuzz/corpus/ from small real files:
 //   fuzz_make_seeds CORPUS_DIR TEST_DATA_DIR
 // Each seed is a fuzz target's input: one mode byte, then a file or payload
 // (see the targets). Rerun after a file format changes, and commit the result.
