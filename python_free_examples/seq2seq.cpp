@@ -113,9 +113,9 @@ struct EncoderDecoder {
   Device device;
 
   EncoderDecoder(std::int64_t units, const Additions& shape, Device on, std::uint64_t seed)
-      : encoder(units, encoder_options(), "encoder"),
-        decoder(units, decoder_options(), "decoder"),
-        head(kVocabulary, "", true, {}, {}, {}, "logits"),
+      : encoder(units, encoder_options()),
+        decoder(units, decoder_options()),
+        head(kVocabulary, DenseOptions{"", true, {}, {}, {}, "logits"}),
         device(on) {
     Generator generator(seed);
     encoder.build({shape.question_length, kVocabulary}, DType::float32, device, generator);
@@ -127,6 +127,7 @@ struct EncoderDecoder {
   static RecurrentOptions encoder_options() {
     RecurrentOptions options;
     options.return_state = true;
+    options.name = "encoder";
     return options;
   }
 
@@ -134,6 +135,7 @@ struct EncoderDecoder {
     RecurrentOptions options;
     options.return_sequences = true;
     options.return_state = true;
+    options.name = "decoder";
     return options;
   }
 

@@ -30,9 +30,9 @@ double run_convnet(const examples::ReviewSplits& data, const RunSettings& s,
   const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("text_convnet");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
-  model.emplace<Conv1D>(32, 7, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 7, "relu");
   model.emplace<MaxPooling1D>(5);
-  model.emplace<Conv1D>(32, 7, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 7, "relu");
   model.emplace<GlobalMaxPooling1D>();
   model.emplace<Dense>(1, "sigmoid");
   model.build({maxlen}, DType::float32, s.device);
@@ -46,9 +46,9 @@ double run_cnn_gru(const examples::ReviewSplits& data, const RunSettings& s,
   const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("cnn_gru");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
-  model.emplace<Conv1D>(32, 5, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 5, "relu");
   model.emplace<MaxPooling1D>(5);
-  model.emplace<Conv1D>(32, 5, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 5, "relu");
   RecurrentOptions gru;
   gru.dropout = 0.1;
   gru.recurrent_dropout = 0.2;
@@ -95,7 +95,9 @@ double run_glosses(const examples::Args& args, const RunSettings& s) {
 
   Sequential model("gloss_classifier");
   model.emplace<Embedding>(kNumWords, args.integer("embedding-dim", 32), maxlen);
-  model.emplace<Conv1D>(64, 5, 1, "same", 1, "relu");
+  Conv1DOptions same;
+  same.padding = "same", same.activation = "relu";
+  model.emplace<Conv1D>(64, 5, same);
   model.emplace<GlobalMaxPooling1D>();
   model.emplace<Dropout>(0.3);
   model.emplace<Dense>(classes, "softmax");

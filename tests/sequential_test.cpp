@@ -164,7 +164,7 @@ TEST(Sequential, RegularizationIsAddedToTheLossAndShownSeparately) {
   Tensor x, y;
   separable_data(32, x, y);
   Sequential model;
-  model.emplace<Dense>(1, "sigmoid", true, l2(0.5));
+  model.emplace<Dense>(1, DenseOptions{"sigmoid", true, l2(0.5), {}, {}, ""});
   model.build({2}, DType::float32, Device::cpu());
   model.compile(std::make_unique<SGD>(0.0), loss_from_name("binary_crossentropy"));
   FitOptions options;
