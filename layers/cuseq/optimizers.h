@@ -1,4 +1,4 @@
-// Keras' optimizers (2.x defaults and formulas): SGD, RMSprop, Adam. Each
+// Keras' optimizers (Keras 3 defaults and formulas): SGD, RMSprop, Adam. Each
 // update is one fused kernel per parameter (cuseq/optimizer_ops.h); slots live
 // on the parameter's device, created at its first update.
 #pragma once
