@@ -41,7 +41,11 @@ Dense::Dense(std::int64_t units, DenseOptions options)
 }
 
 Dense::Dense(std::int64_t units, const std::string& activation)
-    : Dense(units, DenseOptions{activation}) {}
+    : Dense(units, [&] {
+        DenseOptions options;
+        options.activation = activation;
+        return options;
+      }()) {}
 
 LayerConfig Dense::config() const {
   return {{"units", std::to_string(units_)},

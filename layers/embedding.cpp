@@ -59,7 +59,11 @@ Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim, EmbeddingO
 }
 
 Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim, std::int64_t input_length)
-    : Embedding(input_dim, output_dim, EmbeddingOptions{input_length}) {}
+    : Embedding(input_dim, output_dim, [&] {
+        EmbeddingOptions options;
+        options.input_length = input_length;
+        return options;
+      }()) {}
 
 LayerConfig Embedding::config() const {
   return {{"input_dim", std::to_string(input_dim_)},

@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache git pkg-config ca-certificates clang-format
   libopenblas-dev libomp-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
   libopenmpi-dev openmpi-bin
+  libhdf5-dev libzip-dev nlohmann-json3-dev
   fasttext wordnet-base
 )
 extra=("$@")

@@ -46,6 +46,8 @@ class CUSEQ_API Bidirectional : public Layer {
   MergeMode merge_mode() const { return merge_mode_; }
   Recurrent& forward_layer() { return *forward_; }
   Recurrent& backward_layer() { return *backward_; }
+  const Recurrent& forward_layer() const { return *forward_; }
+  const Recurrent& backward_layer() const { return *backward_; }
 
  protected:
   void build_weights(const Shape& input_shape, Generator& generator) override;

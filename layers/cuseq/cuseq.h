@@ -25,6 +25,7 @@
 #include "cuseq/flatten.h"
 #include "cuseq/history.h"
 #include "cuseq/initializers.h"
+#include "cuseq/keras.h"
 #include "cuseq/language_model.h"
 #include "cuseq/layer.h"
 #include "cuseq/loss_ops.h"

@@ -102,5 +102,10 @@ class CUSEQ_API Adam : public Optimizer {
 
 // "sgd", "rmsprop" or "adam" (any case) with Keras' defaults.
 CUSEQ_API std::unique_ptr<Optimizer> optimizer_from_name(const std::string& name);
+// The optimizer `name` with the hyperparameters of `config` (what config()
+// wrote; keys it lacks keep Keras' defaults). A key the optimizer does not
+// have, or a value that is not a number, is a cuseq::Error.
+CUSEQ_API std::unique_ptr<Optimizer> optimizer_from_config(const std::string& name,
+                                                           const LayerConfig& config);
 
 }  // namespace cuseq
