@@ -183,6 +183,28 @@ TEST(KerasFiles, CuseqModelRoundTripsThroughTheKerasFormat) {
   EXPECT_EQ(host_floats(again.predict(ids)), host_floats(model.predict(ids)));
 }
 
+TEST(KerasFiles, SentimentModelTrainedInKerasServesWithItsKerasTokenizer) {
+  CUSEQ_REQUIRE_KERAS_FILES();
+  const std::string folder =
+      std::string(CUSEQ_PROJECT_DATA_DIR) + "/../python_free_examples/keras_fine_foods/";
+  Sequential model = load_keras(folder + "model.keras", Device::cpu());
+  const Tokenizer tokenizer = load_tokenizer(folder + "tokenizer.json");
+  std::ifstream file(folder + "expected.json");
+  const nlohmann::json expected = nlohmann::json::parse(file);
+  const auto texts = expected.at("texts").get<std::vector<std::string>>();
+  const Tensor ids = pad_sequences(tokenizer.texts_to_sequences(texts), 100);
+  EXPECT_EQ(ids.to_vector<std::int32_t>(),
+            tensor_from_json(expected.at("ids")).to_vector<std::int32_t>());
+  testing::expect_all_near(host_floats(model.predict(ids)),
+                           host_floats(tensor_from_json(expected.at("probabilities"))), 2e-6,
+                           "probabilities");
+  // compile_config: Adam and binary cross-entropy, as the Keras program compiled it.
+  ASSERT_TRUE(model.compiled());
+  EXPECT_EQ(model.optimizer().name(), "Adam");
+  EXPECT_EQ(model.loss().kind, LossKind::binary_crossentropy);
+  EXPECT_NEAR(model.optimizer().learning_rate, 0.001, 1e-9);
+}
+
 TEST(KerasFiles, LayerCuseqLacksIsNamedWithWhatCuseqReads) {
   CUSEQ_REQUIRE_KERAS_FILES();
   testing::expect_error_mentions(

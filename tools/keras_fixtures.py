@@ -110,6 +110,24 @@ def write_fixtures(out):
         if name == "lstm":
             model.save_weights(os.path.join(out, name + ".weights.h5"))
         print(f"{name}: {x.shape} -> {predictions.shape}")
+    write_tokenizer_fixture(out)
+
+
+def write_tokenizer_fixture(out):
+    """Keras' own Tokenizer (keras_preprocessing) and the ids it gives."""
+    from keras_preprocessing.text import Tokenizer
+
+    texts = ["The cat sat on the mat.", "The dog ate my homework!", "A cat, a dog; the END.",
+             "Ünïcode wörds stay whole", "the the the"]
+    tokenizer = Tokenizer(num_words=6, oov_token="<oov>")
+    tokenizer.fit_on_texts(texts)
+    probe = ["the cat and the dog", "mat homework zebra", "ünïcode"]
+    with open(os.path.join(out, "tokenizer.json"), "w") as f:
+        f.write(tokenizer.to_json())
+    with open(os.path.join(out, "tokenizer_expected.json"), "w") as f:
+        json.dump({"fitted_on": texts, "texts": probe,
+                   "sequences": tokenizer.texts_to_sequences(probe),
+                   "tfidf": tokenizer.texts_to_matrix(probe, mode="tfidf").tolist()}, f)
 
 
 def fine_food_reviews(path, split):
