@@ -107,8 +107,11 @@ class CUSEQ_API Sequential {
   void save_weights(const std::string& path) const;
   void load_weights(const std::string& path);
   // Architecture (layer types, names, configs, trainable flags, input shape,
-  // dtype) and weights. Written atomically.
-  void save(const std::string& path) const;
+  // dtype) and weights; for a compiled model also, unless include_optimizer is
+  // false, the compile() settings and the optimizer's state (Keras'
+  // include_optimizer), so that load_model gives a model that evaluates and
+  // trains on exactly as this one would. Written atomically.
+  void save(const std::string& path, bool include_optimizer = true) const;
 
  private:
   friend class ModelTraining;
@@ -126,7 +129,8 @@ class CUSEQ_API Sequential {
   std::vector<Metric> metrics_;
 };
 
-// Rebuilds a model written by save() on `device`.
+// Rebuilds a model written by save() on `device`, compiled with its optimizer
+// state when the file holds them.
 CUSEQ_API Sequential load_model(const std::string& path, Device device = default_device());
 
 }  // namespace cuseq
