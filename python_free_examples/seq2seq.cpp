@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "cuseq/cuseq.h"
-#include "dataset_rows.h"
 #include "example_args.h"
 
 namespace {
@@ -266,15 +265,15 @@ int main(int argc, char** argv) try {
   const std::int64_t rows = train.questions.dim(0);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
-    const std::vector<std::int64_t> order = examples::shuffled_indices(rows, 100 + epoch);
+    const std::vector<std::int64_t> order = shuffled_indices(rows, 100 + epoch);
     double loss_sum = 0.0;
     std::int64_t batches = 0;
     for (std::int64_t begin = 0; begin < rows; begin += batch_size, ++batches) {
       const std::vector<std::int64_t> rows_of_batch(
           order.begin() + begin, order.begin() + std::min(rows, begin + batch_size));
-      loss_sum += model.train_step(examples::take_rows(train.questions, rows_of_batch),
-                                   examples::take_rows(train.decoder_inputs, rows_of_batch),
-                                   examples::take_rows(train.answers, rows_of_batch), optimizer);
+      loss_sum += model.train_step(take_rows(train.questions, rows_of_batch),
+                                   take_rows(train.decoder_inputs, rows_of_batch),
+                                   take_rows(train.answers, rows_of_batch), optimizer);
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

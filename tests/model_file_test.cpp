@@ -211,8 +211,9 @@ TEST(ModelFile, FailedWriteKeepsTheOldFile) {
 TEST(ModelFile, CheckpointSavesOnlyImprovingEpochs) {
   Sequential model = small_model();
   model.compile("sgd", "binary_crossentropy");
-  auto checkpoint =
-      std::make_shared<ModelCheckpoint>(temp_path("best_{epoch}.cuseq"), "loss", true);
+  ModelCheckpointOptions best_only;
+  best_only.monitor = "loss", best_only.save_best_only = true;
+  auto checkpoint = std::make_shared<ModelCheckpoint>(temp_path("best_{epoch}.cuseq"), best_only);
   model.stop_training = false;
   checkpoint->on_train_begin(model);
   checkpoint->on_epoch_end(0, {{"loss", 0.5}}, model);

@@ -148,7 +148,9 @@ TEST(Sequential, EarlyStoppingStopsWhenTheMonitorStallsAndRestoresTheBest) {
   separable_data(64, x, y);
   Sequential model = logistic_model("sgd");
   model.optimizer().learning_rate = 0.0;  // nothing improves after the first epoch
-  auto stopper = std::make_shared<EarlyStopping>("loss", 0.0, 2, true);
+  EarlyStoppingOptions stop;
+  stop.monitor = "loss", stop.patience = 2, stop.restore_best_weights = true;
+  auto stopper = std::make_shared<EarlyStopping>(stop);
   FitOptions options;
   options.epochs = 20;
   options.verbose = 0;
