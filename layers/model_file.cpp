@@ -1,5 +1,6 @@
 // Sequential persistence: save_weights / load_weights / save / load_model in
 // the versioned binary format of docs/model_format.md.
+#include "cuseq/keras.h"
 #include "cuseq/sequential.h"
 #include "layers/detail/binary_io.h"
 #include "layers/detail/framed_file.h"
@@ -230,6 +231,11 @@ void Sequential::save(const std::string& path, bool include_optimizer) const {
 }
 
 Sequential load_model(const std::string& path, Device device) {
+  const std::string keras = ".keras";  // Keras 3's format, as keras.saving.load_model reads it
+  if (path.size() > keras.size() &&
+      path.compare(path.size() - keras.size(), keras.size(), keras) == 0) {
+    return load_keras(path, device);
+  }
   Content content;
   const std::string payload = read_payload(path, Content::model, &content);
   ByteReader in(payload, path);

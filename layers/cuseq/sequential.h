@@ -146,7 +146,8 @@ class CUSEQ_API Sequential {
 };
 
 // Rebuilds a model written by save() on `device`, compiled with its optimizer
-// state when the file holds them.
+// state when the file holds them. A path ending in ".keras" is read by
+// load_keras (cuseq/keras.h), as Keras' own load_model reads it.
 CUSEQ_API Sequential load_model(const std::string& path, Device device = default_device());
 
 }  // namespace cuseq
