@@ -88,6 +88,12 @@ INSTANTIATE_TEST_SUITE_P(KerasFiles, KerasFixture,
                          ::testing::Values("lstm", "gru", "bidirectional", "conv1d", "functional"),
                          [](const auto& info) { return std::string(info.param); });
 
+TEST(KerasFiles, LoadModelReadsADotKerasPathAsKerasDoes) {
+  CUSEQ_REQUIRE_KERAS_FILES();
+  Sequential model = load_model(kFixtures + "gru.keras", Device::cpu());
+  expect_predictions_equal(model, keras_case("gru"), "load_model(gru.keras)");
+}
+
 TEST(KerasFiles, FunctionalChainBecomesASequentialWithKerasLayerNames) {
   CUSEQ_REQUIRE_KERAS_FILES();
   Sequential model = load_keras(kFixtures + "functional.keras", Device::cpu());
