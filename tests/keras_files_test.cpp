@@ -239,6 +239,18 @@ TEST(KerasFiles, FilesThatAreNotKerasArchivesAreNamed) {
   const std::string path = temporary_path("truncated.keras");
   std::ofstream(path, std::ios::binary) << bytes.str().substr(0, bytes.str().size() / 2);
   testing::expect_error_mentions([&] { load_keras(path, Device::cpu()); }, {path});
+  // Every entry claiming 2 GiB (central directory and local headers agree):
+  // refused before allocating.
+  std::string lying = bytes.str();
+  for (const auto& [header, offset] :
+       {std::pair<std::string, std::size_t>{"PK\x01\x02", 24}, {"PK\x03\x04", 22}}) {
+    for (std::size_t at = lying.find(header); at != std::string::npos;
+         at = lying.find(header, at + 4)) {
+      lying.replace(at + offset, 4, std::string("\xff\xff\xff\x7f", 4));
+    }
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << lying;
+  testing::expect_error_mentions([&] { load_keras(path, Device::cpu()); }, {path, "claims"});
   std::remove(path.c_str());
 }
 

@@ -47,6 +47,11 @@ ZipEntries read_zip(const std::string& bytes, const std::string& source,
           kWhere, "\"", source, "\": entry ", i, " cannot be read: ", zip_strerror(archive.get()));
     check(stat.size <= max_entry_bytes, kWhere, "\"", source, "\": entry \"", stat.name,
           "\" claims ", stat.size, " bytes, more than the limit of ", max_entry_bytes);
+    // Deflate expands at most about 1032:1: a larger claim is a lie, found
+    // before anything that size is allocated.
+    check(!(stat.valid & ZIP_STAT_COMP_SIZE) || stat.size <= stat.comp_size * 1100 + 4096, kWhere,
+          "\"", source, "\": entry \"", stat.name, "\" claims ", stat.size, " bytes from ",
+          stat.comp_size, " compressed; the archive is corrupt");
     std::string content(static_cast<std::size_t>(stat.size), '\0');
     zip_file_t* file = zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(i), 0);
     check(file != nullptr, kWhere, "\"", source, "\": cannot open entry \"", stat.name,

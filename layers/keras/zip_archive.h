@@ -12,8 +12,8 @@ namespace cuseq::detail {
 using ZipEntries = std::vector<std::pair<std::string, std::string>>;
 
 // Every entry of the zip archive `bytes` (from `source`, for errors). A
-// corrupt archive, or an entry larger than max_entry_bytes, is a cuseq::Error
-// naming `source`.
+// corrupt archive, or an entry larger than max_entry_bytes or than its
+// compressed size allows, is a cuseq::Error naming `source`.
 ZipEntries read_zip(const std::string& bytes, const std::string& source,
                     std::uint64_t max_entry_bytes = std::uint64_t(1) << 34);
 
