@@ -63,8 +63,8 @@ int main(int argc, char** argv) try {
             << ")\n";
   model.save(out + "/model.cuseq");
   save_tokenizer(tokenizer, out + "/tokenizer.json");
-  save_keras(model, out + "/model.keras");  // keras.saving.load_model opens it
-  std::cout << "saved " << out << "/model.cuseq, tokenizer.json and model.keras\n";
+  if (keras_files_supported()) save_keras(model, out + "/model.keras");  // Keras opens it
+  std::cout << "saved the model and its tokenizer in " << out << "\n";
   return 0;
 } catch (const cuseq::Error& error) {
   std::cerr << "error: " << error.what() << "\n";
