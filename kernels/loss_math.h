@@ -49,21 +49,21 @@ CUSEQ_HOST_DEVICE T stable_sigmoid(T x) {
 //   w.each(columns, f)   calls f(c) once for every column
 //   w.first_argmax(x, columns)  the first column holding the row's maximum
 
-// Keras: -(y log(p + eps) + (1 - y) log(1 - p + eps)) with p clipped first.
+// Keras 3: -(y log(q) + (1 - y) log(1 - q)) with q = p clipped to
+// [eps, 1 - eps] (Keras 2 also added eps inside both logs).
 template <class T, class Walk>
 CUSEQ_HOST_DEVICE T binary_crossentropy_row(const Walk& w, const T* p, const T* y,
                                             std::int64_t columns, T* grad, T scale) {
-  const T eps = T(kLossEpsilon);
   if (grad) {
     w.each(columns, [&](std::int64_t c) {
       const T q = clip_probability(p[c]);
-      const T d = -(y[c] / (q + eps) - (T(1) - y[c]) / (T(1) - q + eps));
+      const T d = -(y[c] / q - (T(1) - y[c]) / (T(1) - q));
       grad[c] = scale * clip_passes(p[c]) * d / T(columns);
     });
   }
   const T total = w.sum(columns, [&](std::int64_t c) {
     const T q = clip_probability(p[c]);
-    return -(y[c] * log(q + eps) + (T(1) - y[c]) * log(T(1) - q + eps));
+    return -(y[c] * log(q) + (T(1) - y[c]) * log(T(1) - q));
   });
   return total / T(columns);
 }

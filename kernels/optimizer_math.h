@@ -71,11 +71,14 @@ struct RmspropBody {
       mean_grad[i] = mg;
       denom = r - mg * mg;
     }
+    // Keras 3: epsilon inside the root, with or without momentum (Keras 2
+    // added it outside the root when momentum was 0).
+    const T increment = learning_rate * g / sqrt(denom + epsilon);
     if (!momentum_slot) {
-      value[i] -= learning_rate * g / (sqrt(denom) + epsilon);
+      value[i] -= increment;
       return;
     }
-    const T mom = momentum * momentum_slot[i] + learning_rate * g / sqrt(denom + epsilon);
+    const T mom = momentum * momentum_slot[i] + increment;
     momentum_slot[i] = mom;
     value[i] -= mom;
   }

@@ -45,25 +45,25 @@ std::unique_ptr<Recurrent> reversed_copy(const Recurrent& layer) {
 const LayerRegistration registration(kType, [](const std::string& name, const LayerConfig& config) {
   auto layer = recurrent_from(config_string(config, "layer", kType), "",
                               nested_config(config, "layer"), kType);
-  std::unique_ptr<Recurrent> backward;
+  BidirectionalOptions options;
+  options.merge_mode = config_string(config, "merge_mode", kType);
   if (config.count("backward_layer") != 0) {
-    backward = recurrent_from(config_string(config, "backward_layer", kType), "",
-                              nested_config(config, "backward_layer"), kType);
+    options.backward_layer = recurrent_from(config_string(config, "backward_layer", kType), "",
+                                            nested_config(config, "backward_layer"), kType);
   }
-  return std::make_unique<Bidirectional>(
-      std::move(layer), config_string(config, "merge_mode", kType), std::move(backward), name);
+  options.name = name;
+  return std::make_unique<Bidirectional>(std::move(layer), std::move(options));
 });
 
 }  // namespace
 
-Bidirectional::Bidirectional(std::unique_ptr<Recurrent> layer, const std::string& merge_mode,
-                             std::unique_ptr<Recurrent> backward_layer, std::string name)
-    : Layer(name.empty() ? unique_layer_name("bidirectional") : std::move(name)),
+Bidirectional::Bidirectional(std::unique_ptr<Recurrent> layer, BidirectionalOptions options)
+    : Layer(options.name.empty() ? unique_layer_name("bidirectional") : std::move(options.name)),
       forward_(std::move(layer)),
-      explicit_backward_(backward_layer != nullptr),
-      merge_mode_(merge_mode_from_name(merge_mode, this->name())) {
+      explicit_backward_(options.backward_layer != nullptr),
+      merge_mode_(merge_mode_from_name(options.merge_mode, this->name())) {
   check(forward_ != nullptr, this->name(), "expected a recurrent layer to wrap, got none");
-  backward_ = explicit_backward_ ? std::move(backward_layer) : reversed_copy(*forward_);
+  backward_ = explicit_backward_ ? std::move(options.backward_layer) : reversed_copy(*forward_);
   const RecurrentOptions &f = forward_->options(), &b = backward_->options();
   check(f.go_backwards != b.go_backwards, this->name(),
         "the backward layer must run the other way: both have go_backwards=",
@@ -75,6 +75,13 @@ Bidirectional::Bidirectional(std::unique_ptr<Recurrent> layer, const std::string
         "stateful");
   check(!f.stateful, this->name(), "stateful recurrent layers are not supported in Bidirectional");
 }
+
+Bidirectional::Bidirectional(std::unique_ptr<Recurrent> layer, const std::string& merge_mode)
+    : Bidirectional(std::move(layer), [&] {
+        BidirectionalOptions options;
+        options.merge_mode = merge_mode;
+        return options;
+      }()) {}
 
 Bidirectional::~Bidirectional() = default;
 

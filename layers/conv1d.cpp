@@ -18,39 +18,49 @@ using detail::format_regularizer;
 const LayerRegistration registration("Conv1D", [](const std::string& name,
                                                   const LayerConfig& config) {
   const std::string type = "Conv1D";
-  return std::make_unique<Conv1D>(
-      config_int(config, "filters", type), config_int(config, "kernel_size", type),
-      config_int(config, "strides", type), config_string(config, "padding", type),
-      config_int(config, "dilation_rate", type), config_string(config, "activation", type),
-      config_bool(config, "use_bias", type), config_regularizer(config, "kernel_regularizer", type),
-      config_regularizer(config, "bias_regularizer", type),
-      config_regularizer(config, "activity_regularizer", type), name);
+  Conv1DOptions options;
+  options.strides = config_int(config, "strides", type);
+  options.padding = config_string(config, "padding", type);
+  options.dilation_rate = config_int(config, "dilation_rate", type);
+  options.activation = config_string(config, "activation", type);
+  options.use_bias = config_bool(config, "use_bias", type);
+  options.kernel_regularizer = config_regularizer(config, "kernel_regularizer", type);
+  options.bias_regularizer = config_regularizer(config, "bias_regularizer", type);
+  options.activity_regularizer = config_regularizer(config, "activity_regularizer", type);
+  options.name = name;
+  return std::make_unique<Conv1D>(config_int(config, "filters", type),
+                                  config_int(config, "kernel_size", type), std::move(options));
 });
 
 }  // namespace
 
-Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, std::int64_t strides,
-               const std::string& padding, std::int64_t dilation_rate,
-               const std::string& activation, bool use_bias, Regularizer kernel_regularizer,
-               Regularizer bias_regularizer, Regularizer activity_regularizer, std::string name)
-    : Layer(name.empty() ? unique_layer_name("conv1d") : std::move(name)),
+Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, Conv1DOptions options)
+    : Layer(options.name.empty() ? unique_layer_name("conv1d") : std::move(options.name)),
       filters_(filters),
       kernel_size_(kernel_size),
-      strides_(strides),
-      padding_(padding_from_name(padding, this->name())),
-      dilation_rate_(dilation_rate),
-      activation_(activation_from_name(activation)),
-      use_bias_(use_bias),
-      kernel_regularizer_(kernel_regularizer),
-      bias_regularizer_(bias_regularizer) {
+      strides_(options.strides),
+      padding_(padding_from_name(options.padding, this->name())),
+      dilation_rate_(options.dilation_rate),
+      activation_(activation_from_name(options.activation)),
+      use_bias_(options.use_bias),
+      kernel_regularizer_(options.kernel_regularizer),
+      bias_regularizer_(options.bias_regularizer) {
+  const std::int64_t strides = strides_, dilation_rate = dilation_rate_;
   check(filters > 0 && kernel_size > 0 && strides > 0 && dilation_rate > 0, this->name(),
         "filters, kernel_size, strides and dilation_rate must be positive, got ", filters, ", ",
         kernel_size, ", ", strides, ", ", dilation_rate);
   check(strides == 1 || dilation_rate == 1, this->name(),
         "strides > 1 cannot be combined with dilation_rate > 1 (as in Keras), got strides ",
         strides, " and dilation_rate ", dilation_rate);
-  this->activity_regularizer = activity_regularizer;
+  activity_regularizer = options.activity_regularizer;
 }
+
+Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, const std::string& activation)
+    : Conv1D(filters, kernel_size, [&] {
+        Conv1DOptions options;
+        options.activation = activation;
+        return options;
+      }()) {}
 
 LayerConfig Conv1D::config() const {
   return {{"filters", std::to_string(filters_)},

@@ -17,27 +17,35 @@ using detail::format_regularizer;
 const LayerRegistration registration("Dense", [](const std::string& name,
                                                  const LayerConfig& config) {
   const std::string type = "Dense";
-  return std::make_unique<Dense>(
-      config_int(config, "units", type), config_string(config, "activation", type),
-      config_bool(config, "use_bias", type), config_regularizer(config, "kernel_regularizer", type),
-      config_regularizer(config, "bias_regularizer", type),
-      config_regularizer(config, "activity_regularizer", type), name);
+  DenseOptions options;
+  options.activation = config_string(config, "activation", type);
+  options.use_bias = config_bool(config, "use_bias", type);
+  options.kernel_regularizer = config_regularizer(config, "kernel_regularizer", type);
+  options.bias_regularizer = config_regularizer(config, "bias_regularizer", type);
+  options.activity_regularizer = config_regularizer(config, "activity_regularizer", type);
+  options.name = name;
+  return std::make_unique<Dense>(config_int(config, "units", type), std::move(options));
 });
 
 }  // namespace
 
-Dense::Dense(std::int64_t units, const std::string& activation, bool use_bias,
-             Regularizer kernel_regularizer, Regularizer bias_regularizer,
-             Regularizer activity_regularizer, std::string name)
-    : Layer(name.empty() ? unique_layer_name("dense") : std::move(name)),
+Dense::Dense(std::int64_t units, DenseOptions options)
+    : Layer(options.name.empty() ? unique_layer_name("dense") : std::move(options.name)),
       units_(units),
-      activation_(activation_from_name(activation)),
-      use_bias_(use_bias),
-      kernel_regularizer_(kernel_regularizer),
-      bias_regularizer_(bias_regularizer) {
+      activation_(activation_from_name(options.activation)),
+      use_bias_(options.use_bias),
+      kernel_regularizer_(options.kernel_regularizer),
+      bias_regularizer_(options.bias_regularizer) {
   check(units > 0, this->name(), "units must be positive, got ", units);
-  this->activity_regularizer = activity_regularizer;
+  activity_regularizer = options.activity_regularizer;
 }
+
+Dense::Dense(std::int64_t units, const std::string& activation)
+    : Dense(units, [&] {
+        DenseOptions options;
+        options.activation = activation;
+        return options;
+      }()) {}
 
 LayerConfig Dense::config() const {
   return {{"units", std::to_string(units_)},

@@ -16,7 +16,7 @@ std::optional<std::uint64_t> config_seed(const LayerConfig& config) {
 const LayerRegistration registration("Dropout", [](const std::string& name,
                                                    const LayerConfig& config) {
   return std::make_unique<Dropout>(detail::config_double(config, "rate", "Dropout"),
-                                   config_seed(config), name);
+                                   DropoutOptions{config_seed(config), name});
 });
 
 // A distinct seed for an unseeded layer, from the model's generator.
@@ -27,11 +27,11 @@ std::uint64_t seed_from(Generator& generator) {
 
 }  // namespace
 
-Dropout::Dropout(double rate, std::optional<std::uint64_t> seed, std::string name)
-    : Layer(name.empty() ? unique_layer_name("dropout") : std::move(name)),
+Dropout::Dropout(double rate, DropoutOptions options)
+    : Layer(options.name.empty() ? unique_layer_name("dropout") : std::move(options.name)),
       rate_(rate),
-      seed_(seed),
-      generator_(seed.value_or(Generator().seed())) {
+      seed_(options.seed),
+      generator_(options.seed.value_or(Generator().seed())) {
   check(rate >= 0.0 && rate < 1.0, this->name(), "rate must be in [0, 1), got ", rate);
 }
 

@@ -21,10 +21,13 @@ using detail::format_regularizer;
 const LayerRegistration registration("Embedding", [](const std::string& name,
                                                      const LayerConfig& config) {
   const std::string type = "Embedding";
-  return std::make_unique<Embedding>(
-      config_int(config, "input_dim", type), config_int(config, "output_dim", type),
-      config_optional_int(config, "input_length", type), config_bool(config, "mask_zero", type),
-      config_regularizer(config, "embeddings_regularizer", type), name);
+  EmbeddingOptions options;
+  options.input_length = config_optional_int(config, "input_length", type);
+  options.mask_zero = config_bool(config, "mask_zero", type);
+  options.embeddings_regularizer = config_regularizer(config, "embeddings_regularizer", type);
+  options.name = name;
+  return std::make_unique<Embedding>(config_int(config, "input_dim", type),
+                                     config_int(config, "output_dim", type), std::move(options));
 });
 
 // Whole-number float ids as int32, converted on the host (Keras casts them too).
@@ -42,20 +45,25 @@ Tensor ids_from_floats(const Tensor& input, const std::string& layer) {
 
 }  // namespace
 
-Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim,
-                     std::optional<std::int64_t> input_length, bool mask_zero,
-                     Regularizer embeddings_regularizer, std::string name)
-    : Layer(name.empty() ? unique_layer_name("embedding") : std::move(name)),
+Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim, EmbeddingOptions options)
+    : Layer(options.name.empty() ? unique_layer_name("embedding") : std::move(options.name)),
       input_dim_(input_dim),
       output_dim_(output_dim),
-      input_length_(input_length),
-      mask_zero_(mask_zero),
-      embeddings_regularizer_(embeddings_regularizer) {
+      input_length_(options.input_length),
+      mask_zero_(options.mask_zero),
+      embeddings_regularizer_(options.embeddings_regularizer) {
   check(input_dim > 0 && output_dim > 0, this->name(),
         "input_dim and output_dim must be positive, got ", input_dim, " and ", output_dim);
-  check(!input_length || *input_length > 0, this->name(), "input_length must be positive, got ",
-        input_length.value_or(0));
+  check(!input_length_ || *input_length_ > 0, this->name(), "input_length must be positive, got ",
+        input_length_.value_or(0));
 }
+
+Embedding::Embedding(std::int64_t input_dim, std::int64_t output_dim, std::int64_t input_length)
+    : Embedding(input_dim, output_dim, [&] {
+        EmbeddingOptions options;
+        options.input_length = input_length;
+        return options;
+      }()) {}
 
 LayerConfig Embedding::config() const {
   return {{"input_dim", std::to_string(input_dim_)},

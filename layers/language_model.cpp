@@ -42,18 +42,21 @@ LanguageModel::LanguageModel(const LanguageModelConfig& config, Device device)
   check(config.vocab_size > 0 && config.embedding_dim > 0 && config.units > 0 && config.layers > 0,
         kWhere, "vocab_size, embedding_dim, units and layers must be positive, got ",
         config.vocab_size, ", ", config.embedding_dim, ", ", config.units, " and ", config.layers);
-  model_.emplace<Embedding>(config.vocab_size, config.embedding_dim, std::nullopt, false,
-                            Regularizer{}, "embedding");
+  EmbeddingOptions embedding;
+  embedding.name = "embedding";
+  model_.emplace<Embedding>(config.vocab_size, config.embedding_dim, embedding);
   for (int i = 0; i < config.layers; ++i) {
     RecurrentOptions options;
     options.return_sequences = true;
     options.dropout = config.dropout;
     options.recurrent_dropout = config.recurrent_dropout;
     options.seed = config.seed + 1 + static_cast<std::uint64_t>(i);
-    model_.emplace<LSTM>(config.units, options, "lstm_" + std::to_string(i));
+    options.name = "lstm_" + std::to_string(i);
+    model_.emplace<LSTM>(config.units, options);
   }
-  model_.emplace<Dense>(config.vocab_size, "", true, Regularizer{}, Regularizer{}, Regularizer{},
-                        "logits");
+  DenseOptions logits;
+  logits.name = "logits";
+  model_.emplace<Dense>(config.vocab_size, logits);
   // Steps are free: Embedding, LSTM and Dense take any number per call.
   model_.build(Shape{1}, DType::float32, device);
 }

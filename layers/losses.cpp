@@ -81,9 +81,50 @@ Metric metric_from_name(const std::string& name, const Loss& loss) {
   if (name == "mae" || name == "mean_absolute_error")
     return {name, MetricKind::mean_absolute_error};
   if (name == "mse" || name == "mean_squared_error") return {name, MetricKind::mean_squared_error};
+  const auto statistic = [&](MetricStatistic s) {
+    Metric metric{name, MetricKind::binary_accuracy};
+    metric.statistic = s;
+    return metric;
+  };
+  if (name == "precision" || name == "Precision") return statistic(MetricStatistic::precision);
+  if (name == "recall" || name == "Recall") return statistic(MetricStatistic::recall);
+  if (name == "f1" || name == "f1_score" || name == "F1Score") {
+    return statistic(MetricStatistic::f1);
+  }
+  if (name == "auc" || name == "AUC") return statistic(MetricStatistic::auc);
   fail("metric", "unknown metric \"", name,
        "\"; expected accuracy, binary_accuracy, categorical_accuracy, "
-       "sparse_categorical_accuracy, mae or mse");
+       "sparse_categorical_accuracy, mae, mse, precision, recall, f1 or auc");
+}
+
+double compute_weighted_loss(const Loss& loss, const Tensor& predictions, const Tensor& target,
+                             const Tensor& row_weights, const Tensor& grad) {
+  Tensor rows = row_buffer(predictions);
+  check(row_weights.defined() && row_weights.numel() == rows.numel(), "loss", "expected ",
+        rows.numel(), " row weights for predictions ", predictions.str(), ", got ",
+        row_weights.defined() ? row_weights.str() : "undefined");
+  const double scale = rows.numel() == 0 ? 0.0 : 1.0 / static_cast<double>(rows.numel());
+  ops::loss_rows(loss.kind, loss.from_logits, predictions, target, rows, grad, scale);
+  const Tensor weights = row_weights.reshape(rows.shape().dims());
+  ops::multiply(rows, weights, rows);
+  if (grad.defined()) {
+    // Each row's gradient scales with its weight: the weights repeated along the last axis.
+    const std::int64_t columns = predictions.dim(-1);
+    const Tensor host = weights.to(Device::cpu());
+    Tensor spread = Tensor::empty(Shape{rows.numel(), columns}, predictions.dtype());
+    for (std::int64_t r = 0; r < rows.numel(); ++r) {
+      for (std::int64_t c = 0; c < columns; ++c) {
+        if (predictions.dtype() == DType::float64) {
+          spread.data<double>()[r * columns + c] = host.data<double>()[r];
+        } else {
+          spread.data<float>()[r * columns + c] = host.data<float>()[r];
+        }
+      }
+    }
+    Tensor grad_rows = grad.reshape({rows.numel(), columns});
+    ops::multiply(grad_rows, spread.to(predictions.device()), grad_rows);
+  }
+  return mean_of(rows);
 }
 
 double compute_metric(const Metric& metric, const Tensor& predictions, const Tensor& target) {

@@ -1,5 +1,6 @@
 // Sequential persistence: save_weights / load_weights / save / load_model in
 // the versioned binary format of docs/model_format.md.
+#include "cuseq/keras.h"
 #include "cuseq/sequential.h"
 #include "layers/detail/binary_io.h"
 #include "layers/detail/framed_file.h"
@@ -14,11 +15,24 @@ using detail::ByteWriter;
 // Header fields after the version: u32 content kind.
 constexpr detail::FileFrame kFrame{"cuseqmdl",       1,     4, "a cuseq model file",
                                    "format version", "load"};
-enum class Content : std::uint32_t { weights = 1, model = 2 };
+// 3: a model with its compile() settings and optimizer state (Keras'
+// include_optimizer), written for compiled models.
+enum class Content : std::uint32_t { weights = 1, model = 2, trained_model = 3 };
 
 const char* content_name(std::uint32_t content) {
-  return content == 1 ? "weights" : (content == 2 ? "a model" : "unknown content");
+  switch (content) {
+    case 1:
+      return "weights";
+    case 2:
+      return "a model";
+    case 3:
+      return "a model with its optimizer";
+    default:
+      return "unknown content";
+  }
 }
+
+bool holds_model(std::uint32_t content) { return content == 2 || content == 3; }
 
 void write_file(const std::string& path, Content content, const std::string& payload) {
   ByteWriter fields;
@@ -30,11 +44,11 @@ void write_file(const std::string& path, Content content, const std::string& pay
 std::string read_payload(const std::string& path, Content expected, Content* content_read) {
   return detail::read_framed_file(path, kFrame, [&](ByteReader& fields) {
     const std::uint32_t content = fields.u32("the content kind");
-    check(
-        content == static_cast<std::uint32_t>(expected) ||
-            (expected == Content::weights && content == static_cast<std::uint32_t>(Content::model)),
-        "load", "\"", path, "\" holds ", content_name(content), ", expected ",
-        content_name(static_cast<std::uint32_t>(expected)));
+    check(content == static_cast<std::uint32_t>(expected) ||
+              (expected == Content::weights && holds_model(content)) ||
+              (expected == Content::model && content == 3),
+          "load", "\"", path, "\" holds ", content_name(content), ", expected ",
+          content_name(static_cast<std::uint32_t>(expected)));
     *content_read = static_cast<Content>(content);
   });
 }
@@ -54,7 +68,8 @@ void write_weights(ByteWriter& out, const Sequential& model) {
 }
 
 // Reads every tensor first, so a mismatch leaves the model unchanged.
-void read_weights(ByteReader& in, Sequential& model) {
+// `last`: nothing may follow the weights.
+void read_weights(ByteReader& in, Sequential& model, bool last) {
   const std::uint32_t layers = in.u32("the layer count");
   check(layers == model.size(), "load_weights", "\"", in.source(), "\" has weights for ", layers,
         " layers, the model \"", model.name(), "\" has ", model.size());
@@ -80,8 +95,59 @@ void read_weights(ByteReader& in, Sequential& model) {
     }
     weights.push_back(std::move(values));
   }
-  if (!in.at_end()) in.corrupt("unexpected bytes after the weights");
+  if (last && !in.at_end()) in.corrupt("unexpected bytes after the weights");
   model.set_weights(weights);
+}
+
+// After the weights of content 3: the optimizer's name and hyperparameters,
+// the loss, the metrics, and the optimizer's state for the trainable
+// parameters (Optimizer::get_state).
+void write_training(ByteWriter& out, const Sequential& model) {
+  const Optimizer& optimizer = model.optimizer();
+  out.string(optimizer.name());
+  const LayerConfig config = optimizer.config();
+  out.u32(static_cast<std::uint32_t>(config.size()));
+  for (const auto& [key, value] : config) {
+    out.string(key);
+    out.string(value);
+  }
+  out.string(loss_name(model.loss().kind));
+  out.u8(model.loss().from_logits ? 1 : 0);
+  out.u32(static_cast<std::uint32_t>(model.metrics().size()));
+  for (const Metric& metric : model.metrics()) out.string(metric.name);
+  const NamedTensors state = optimizer.get_state(model.trainable_parameters());
+  out.u32(static_cast<std::uint32_t>(state.size()));
+  for (const auto& [name, tensor] : state) {
+    out.string(name);
+    out.tensor(tensor);
+  }
+}
+
+void read_training(ByteReader& in, Sequential& model) {
+  const std::string optimizer = in.string("the optimizer name");
+  LayerConfig config;
+  const std::uint32_t entries = in.u32("the optimizer's hyperparameter count");
+  for (std::uint32_t i = 0; i < entries; ++i) {
+    std::string key = in.string("a hyperparameter name");
+    config[key] = in.string("a hyperparameter value");
+  }
+  const std::string loss = in.string("the loss");
+  const bool from_logits = in.u8("the loss' from_logits") != 0;
+  // Counts are not trusted for allocation: a corrupt one runs out of payload instead.
+  std::vector<std::string> metrics;
+  for (std::uint32_t i = in.u32("the metric count"); i > 0; --i) {
+    metrics.push_back(in.string("a metric name"));
+  }
+  NamedTensors state;
+  for (std::uint32_t i = in.u32("the optimizer state size"); i > 0; --i) {
+    std::string name = in.string("an optimizer state name");
+    Tensor tensor = in.tensor("optimizer state " + name);
+    state.emplace_back(std::move(name), std::move(tensor));
+  }
+  if (!in.at_end()) in.corrupt("unexpected bytes after the optimizer state");
+  model.compile(optimizer_from_config(optimizer, config), loss_from_name(loss, from_logits),
+                metrics);
+  model.optimizer().set_state(model.trainable_parameters(), state);
 }
 
 struct LayerRecord {
@@ -135,11 +201,12 @@ void Sequential::load_weights(const std::string& path) {
   Content content;
   const std::string payload = read_payload(path, Content::weights, &content);
   ByteReader in(payload, path);
-  if (content == Content::model) read_architecture(in);  // a model file: skip to its weights
-  read_weights(in, *this);
+  const bool model_file = holds_model(static_cast<std::uint32_t>(content));
+  if (model_file) read_architecture(in);  // a model file: skip to its weights
+  read_weights(in, *this, content != Content::trained_model);
 }
 
-void Sequential::save(const std::string& path) const {
+void Sequential::save(const std::string& path, bool include_optimizer) const {
   check(built_, name_, "save() needs a built model");
   ByteWriter payload;
   payload.string(name_);
@@ -159,10 +226,17 @@ void Sequential::save(const std::string& path) const {
     }
   }
   write_weights(payload, *this);
-  write_file(path, Content::model, payload.bytes());
+  const bool training = include_optimizer && compiled();
+  if (training) write_training(payload, *this);
+  write_file(path, training ? Content::trained_model : Content::model, payload.bytes());
 }
 
 Sequential load_model(const std::string& path, Device device) {
+  const std::string keras = ".keras";  // Keras 3's format, as keras.saving.load_model reads it
+  if (path.size() > keras.size() &&
+      path.compare(path.size() - keras.size(), keras.size(), keras) == 0) {
+    return load_keras(path, device);
+  }
   Content content;
   const std::string payload = read_payload(path, Content::model, &content);
   ByteReader in(payload, path);
@@ -174,11 +248,13 @@ Sequential load_model(const std::string& path, Device device) {
     model.add(std::move(layer));
   }
   {
-    // The weights still to come bound what the architecture may allocate.
+    // The weights (and training state) still to come bound what the
+    // architecture may allocate.
     const detail::ParameterBudget budget(payload.size() - in.position(), path);
     model.build(Shape(architecture.input_dims), architecture.dtype, device);
   }
-  read_weights(in, model);
+  read_weights(in, model, content != Content::trained_model);
+  if (content == Content::trained_model) read_training(in, model);
   return model;
 }
 

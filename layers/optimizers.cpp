@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "cuseq/error.h"
@@ -202,6 +203,47 @@ std::unique_ptr<Optimizer> optimizer_from_name(const std::string& name) {
   if (lower == "rmsprop") return std::make_unique<RMSprop>();
   if (lower == "adam") return std::make_unique<Adam>();
   fail("optimizer", "unknown optimizer \"", name, "\"; expected sgd, rmsprop or adam");
+}
+
+std::unique_ptr<Optimizer> optimizer_from_config(const std::string& name,
+                                                 const LayerConfig& config) {
+  std::unique_ptr<Optimizer> optimizer = optimizer_from_name(name);
+  const LayerConfig defaults = optimizer->config();
+  const auto number = [&](const std::string& key) {
+    const auto found = config.find(key);
+    const std::string& value = found == config.end() ? defaults.at(key) : found->second;
+    char* end = nullptr;
+    const double parsed = std::strtod(value.c_str(), &end);
+    check(!value.empty() && *end == '\0', optimizer->name(), "\"", key, "\" is \"", value,
+          "\", not a number");
+    return parsed;
+  };
+  const auto flag = [&](const std::string& key) {
+    const auto found = config.find(key);
+    return (found == config.end() ? defaults.at(key) : found->second) == "true";
+  };
+  for (const auto& entry : config) {
+    check(defaults.count(entry.first) != 0, optimizer->name(), "has no hyperparameter \"",
+          entry.first, "\"");
+  }
+  optimizer->learning_rate = number("learning_rate");
+  optimizer->clipping.clipnorm = number("clipnorm");
+  optimizer->clipping.clipvalue = number("clipvalue");
+  if (auto* sgd = dynamic_cast<SGD*>(optimizer.get())) {
+    sgd->momentum = number("momentum");
+    sgd->nesterov = flag("nesterov");
+  } else if (auto* rmsprop = dynamic_cast<RMSprop*>(optimizer.get())) {
+    rmsprop->rho = number("rho");
+    rmsprop->momentum = number("momentum");
+    rmsprop->epsilon = number("epsilon");
+    rmsprop->centered = flag("centered");
+  } else if (auto* adam = dynamic_cast<Adam*>(optimizer.get())) {
+    adam->beta_1 = number("beta_1");
+    adam->beta_2 = number("beta_2");
+    adam->epsilon = number("epsilon");
+    adam->amsgrad = flag("amsgrad");
+  }
+  return optimizer;
 }
 
 }  // namespace cuseq

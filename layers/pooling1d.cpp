@@ -19,9 +19,12 @@ LayerConfig windowed_config(std::int64_t pool_size, std::int64_t strides, Paddin
 template <class WindowedPooling>
 LayerFactory windowed_factory(const std::string& type) {
   return [type](const std::string& name, const LayerConfig& config) {
+    Pooling1DOptions options;
+    options.strides = config_int(config, "strides", type);
+    options.padding = config_string(config, "padding", type);
+    options.name = name;
     return std::make_unique<WindowedPooling>(config_int(config, "pool_size", type),
-                                             config_int(config, "strides", type),
-                                             config_string(config, "padding", type), name);
+                                             std::move(options));
   };
 }
 
@@ -115,19 +118,19 @@ Tensor Pooling1D::backward(const Tensor& grad_output) {
   return grad_input;
 }
 
-MaxPooling1D::MaxPooling1D(std::int64_t pool_size, std::optional<std::int64_t> strides,
-                           const std::string& padding, std::string name)
-    : Pooling1D(default_name(name, "max_pooling1d"), Kind::max, false, pool_size,
-                strides.value_or(pool_size),
-                pooling_padding(padding, name.empty() ? "MaxPooling1D" : name)) {}
+MaxPooling1D::MaxPooling1D(std::int64_t pool_size, Pooling1DOptions options)
+    : Pooling1D(
+          default_name(options.name, "max_pooling1d"), Kind::max, false, pool_size,
+          options.strides.value_or(pool_size),
+          pooling_padding(options.padding, options.name.empty() ? "MaxPooling1D" : options.name)) {}
 
 LayerConfig MaxPooling1D::config() const { return windowed_config(pool_size_, strides_, padding_); }
 
-AveragePooling1D::AveragePooling1D(std::int64_t pool_size, std::optional<std::int64_t> strides,
-                                   const std::string& padding, std::string name)
-    : Pooling1D(default_name(name, "average_pooling1d"), Kind::average, false, pool_size,
-                strides.value_or(pool_size),
-                pooling_padding(padding, name.empty() ? "AveragePooling1D" : name)) {}
+AveragePooling1D::AveragePooling1D(std::int64_t pool_size, Pooling1DOptions options)
+    : Pooling1D(default_name(options.name, "average_pooling1d"), Kind::average, false, pool_size,
+                options.strides.value_or(pool_size),
+                pooling_padding(options.padding,
+                                options.name.empty() ? "AveragePooling1D" : options.name)) {}
 
 LayerConfig AveragePooling1D::config() const {
   return windowed_config(pool_size_, strides_, padding_);

@@ -43,10 +43,10 @@ RecurrentOptions options_from(const LayerConfig& config, const std::string& type
 template <class Layer>
 LayerRegistration register_recurrent(const std::string& type) {
   return LayerRegistration(type, [type](const std::string& name, const LayerConfig& config) {
-    auto layer = std::make_unique<Layer>(config_int(config, "units", type),
-                                         options_from(config, type), name);
-    layer->activity_regularizer = config_regularizer(config, "activity_regularizer", type);
-    return layer;
+    RecurrentOptions options = options_from(config, type);
+    options.activity_regularizer = config_regularizer(config, "activity_regularizer", type);
+    options.name = name;
+    return std::make_unique<Layer>(config_int(config, "units", type), std::move(options));
   });
 }
 
@@ -134,13 +134,14 @@ void orthogonal(Tensor& weight, Generator& generator) {
 
 }  // namespace initializers
 
-Recurrent::Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions options,
-                     std::string name)
-    : Layer(name.empty() ? unique_layer_name(default_name(cell)) : std::move(name)),
+Recurrent::Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions options)
+    : Layer(options.name.empty() ? unique_layer_name(default_name(cell)) : options.name),
       cell_(cell),
       units_(units),
       options_(std::move(options)),
       dropout_generator_(options_.seed.value_or(Generator().seed())) {
+  options_.name = name();
+  activity_regularizer = options_.activity_regularizer;
   check(units > 0, this->name(), "units must be positive, got ", units);
   check(options_.dropout >= 0 && options_.dropout < 1, this->name(),
         "dropout must be in [0, 1), got ", options_.dropout);
@@ -149,12 +150,12 @@ Recurrent::Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions op
   spec();  // validates the activation names
 }
 
-SimpleRNN::SimpleRNN(std::int64_t units, RecurrentOptions options, std::string name)
-    : Recurrent(RecurrentCell::simple_rnn, units, std::move(options), std::move(name)) {}
-LSTM::LSTM(std::int64_t units, RecurrentOptions options, std::string name)
-    : Recurrent(RecurrentCell::lstm, units, std::move(options), std::move(name)) {}
-GRU::GRU(std::int64_t units, RecurrentOptions options, std::string name)
-    : Recurrent(RecurrentCell::gru, units, std::move(options), std::move(name)) {}
+SimpleRNN::SimpleRNN(std::int64_t units, RecurrentOptions options)
+    : Recurrent(RecurrentCell::simple_rnn, units, std::move(options)) {}
+LSTM::LSTM(std::int64_t units, RecurrentOptions options)
+    : Recurrent(RecurrentCell::lstm, units, std::move(options)) {}
+GRU::GRU(std::int64_t units, RecurrentOptions options)
+    : Recurrent(RecurrentCell::gru, units, std::move(options)) {}
 
 ops::RecurrentSpec Recurrent::spec() const {
   ops::RecurrentSpec s;

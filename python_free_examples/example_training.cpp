@@ -3,9 +3,6 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <map>
-
-#include "dataset_rows.h"
 
 namespace cuseq::examples {
 
@@ -37,30 +34,6 @@ double fit_and_report_accuracy(Sequential& model, const Tensor& train_x, const T
             << " (majority class " << majority << "), test loss " << log_value(test, "loss")
             << "; curves in " << curves << ".svg\n\n";
   return accuracy;
-}
-
-MajorityClass majority_class(const Tensor& labels) {
-  std::map<std::int32_t, std::int64_t> counts;
-  if (labels.dtype() == DType::int32) {
-    for (const std::int32_t label : labels.to_vector<std::int32_t>()) ++counts[label];
-  } else {
-    for (const float label : labels.to_vector<float>()) ++counts[static_cast<std::int32_t>(label)];
-  }
-  MajorityClass best{0, 0.0};
-  std::int64_t best_count = -1;
-  for (const auto& [label, count] : counts) {
-    if (count > best_count) best = {label, static_cast<double>(count)}, best_count = count;
-  }
-  best.share = labels.numel() == 0 ? 0.0 : best.share / static_cast<double>(labels.numel());
-  return best;
-}
-
-void keep_random_rows(Tensor& x, Tensor& y, std::int64_t count, std::uint64_t seed) {
-  if (count <= 0 || count >= x.dim(0)) return;
-  std::vector<std::int64_t> rows = shuffled_indices(x.dim(0), seed);
-  rows.resize(static_cast<std::size_t>(count));
-  x = take_rows(x, rows);
-  y = take_rows(y, rows);
 }
 
 }  // namespace cuseq::examples

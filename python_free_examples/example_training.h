@@ -30,15 +30,4 @@ double fit_and_report_accuracy(Sequential& model, const Tensor& train_x, const T
                                const RunSettings& settings, const std::string& tag,
                                double majority);
 
-// The share of the most frequent label, and the label itself.
-struct MajorityClass {
-  std::int32_t label;
-  double share;
-};
-MajorityClass majority_class(const Tensor& labels);
-
-// The first `count` rows of a fixed shuffle of x and y (all rows when count <= 0
-// or count >= rows): a deterministic subsample for quick runs.
-void keep_random_rows(Tensor& x, Tensor& y, std::int64_t count, std::uint64_t seed = 7);
-
 }  // namespace cuseq::examples

@@ -14,7 +14,7 @@ TextDataset load_split(const std::string& csv_path, const std::string& split) {
   options.label_column = "score";
   options.positive_label = "great";
   options.filter_column = "split";
-  options.filter_value = split;
+  options.filter_values = {split};
   return load_text_csv(csv_path, options);
 }
 

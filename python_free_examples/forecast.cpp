@@ -172,8 +172,7 @@ Score train_and_score(Sequential& model, const Split& data, const Settings& s) {
   FitOptions options;
   options.epochs = s.epochs;
   options.batch_size = s.batch_size;
-  options.validation_x = data.validation.x;
-  options.validation_y = data.validation.y;
+  options.validation_data = {data.validation.x, data.validation.y};
   const History history = model.fit(data.train.x, data.train.y, options);
   const std::string curves = s.out + "/" + model.name();
   history.to_csv(curves + ".csv");

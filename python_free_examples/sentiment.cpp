@@ -90,7 +90,10 @@ double run_regularized(const ReviewSplits& data, const Settings& s, bool regular
   Sequential model(regularize ? "l2_and_dropout" : "unregularized");
   model.emplace<Embedding>(kNumWords, 16, s.maxlen);
   model.emplace<Flatten>();
-  model.emplace<Dense>(64, "relu", true, regularize ? l2(0.001) : Regularizer{});
+  DenseOptions hidden;
+  hidden.activation = "relu";
+  if (regularize) hidden.kernel_regularizer = l2(0.001);
+  model.emplace<Dense>(64, hidden);
   if (regularize) model.emplace<Dropout>(0.5);
   model.emplace<Dense>(1, "sigmoid");
   model.build({s.maxlen}, DType::float32, s.device);

@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "cuseq/cuseq.h"
-#include "dataset_rows.h"
 #include "example_args.h"
 
 namespace {
@@ -113,9 +112,9 @@ struct EncoderDecoder {
   Device device;
 
   EncoderDecoder(std::int64_t units, const Additions& shape, Device on, std::uint64_t seed)
-      : encoder(units, encoder_options(), "encoder"),
-        decoder(units, decoder_options(), "decoder"),
-        head(kVocabulary, "", true, {}, {}, {}, "logits"),
+      : encoder(units, encoder_options()),
+        decoder(units, decoder_options()),
+        head(kVocabulary, DenseOptions{"", true, {}, {}, {}, "logits"}),
         device(on) {
     Generator generator(seed);
     encoder.build({shape.question_length, kVocabulary}, DType::float32, device, generator);
@@ -127,6 +126,7 @@ struct EncoderDecoder {
   static RecurrentOptions encoder_options() {
     RecurrentOptions options;
     options.return_state = true;
+    options.name = "encoder";
     return options;
   }
 
@@ -134,6 +134,7 @@ struct EncoderDecoder {
     RecurrentOptions options;
     options.return_sequences = true;
     options.return_state = true;
+    options.name = "decoder";
     return options;
   }
 
@@ -264,15 +265,15 @@ int main(int argc, char** argv) try {
   const std::int64_t rows = train.questions.dim(0);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto started = std::chrono::steady_clock::now();
-    const std::vector<std::int64_t> order = examples::shuffled_indices(rows, 100 + epoch);
+    const std::vector<std::int64_t> order = shuffled_indices(rows, 100 + epoch);
     double loss_sum = 0.0;
     std::int64_t batches = 0;
     for (std::int64_t begin = 0; begin < rows; begin += batch_size, ++batches) {
       const std::vector<std::int64_t> rows_of_batch(
           order.begin() + begin, order.begin() + std::min(rows, begin + batch_size));
-      loss_sum += model.train_step(examples::take_rows(train.questions, rows_of_batch),
-                                   examples::take_rows(train.decoder_inputs, rows_of_batch),
-                                   examples::take_rows(train.answers, rows_of_batch), optimizer);
+      loss_sum += model.train_step(take_rows(train.questions, rows_of_batch),
+                                   take_rows(train.decoder_inputs, rows_of_batch),
+                                   take_rows(train.answers, rows_of_batch), optimizer);
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

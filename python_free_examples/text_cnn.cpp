@@ -11,7 +11,6 @@
 #include <iostream>
 
 #include "cuseq/cuseq.h"
-#include "dataset_rows.h"
 #include "example_args.h"
 #include "example_training.h"
 #include "fine_foods.h"
@@ -30,9 +29,9 @@ double run_convnet(const examples::ReviewSplits& data, const RunSettings& s,
   const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("text_convnet");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
-  model.emplace<Conv1D>(32, 7, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 7, "relu");
   model.emplace<MaxPooling1D>(5);
-  model.emplace<Conv1D>(32, 7, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 7, "relu");
   model.emplace<GlobalMaxPooling1D>();
   model.emplace<Dense>(1, "sigmoid");
   model.build({maxlen}, DType::float32, s.device);
@@ -46,9 +45,9 @@ double run_cnn_gru(const examples::ReviewSplits& data, const RunSettings& s,
   const std::int64_t maxlen = data.train_x.dim(1);
   Sequential model("cnn_gru");
   model.emplace<Embedding>(kNumWords, embedding_dim, maxlen);
-  model.emplace<Conv1D>(32, 5, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 5, "relu");
   model.emplace<MaxPooling1D>(5);
-  model.emplace<Conv1D>(32, 5, 1, "valid", 1, "relu");
+  model.emplace<Conv1D>(32, 5, "relu");
   RecurrentOptions gru;
   gru.dropout = 0.1;
   gru.recurrent_dropout = 0.2;
@@ -66,7 +65,7 @@ double run_glosses(const examples::Args& args, const RunSettings& s) {
   const std::string directory = args.text("wordnet", "/usr/share/wordnet");
   const TextDataset all = examples::load_wordnet_glosses(examples::wordnet_data_files(directory));
   std::vector<std::int64_t> order =
-      examples::shuffled_indices(static_cast<std::int64_t>(all.texts.size()), 11);
+      shuffled_indices(static_cast<std::int64_t>(all.texts.size()), 11);
   const std::int64_t samples = args.integer("glosses", 12000);
   if (samples > 0 && samples < static_cast<std::int64_t>(order.size())) order.resize(samples);
   const std::size_t train_rows = order.size() * 4 / 5;
@@ -75,19 +74,19 @@ double run_glosses(const examples::Args& args, const RunSettings& s) {
   const std::int64_t maxlen = args.integer("gloss-maxlen", 30);
 
   Tokenizer tokenizer(kNumWords);
-  const std::vector<std::string> train_texts = examples::take(all.texts, train_order);
+  const std::vector<std::string> train_texts = take(all.texts, train_order);
   tokenizer.fit_on_texts(train_texts);
   auto ids = [&](const std::vector<std::int64_t>& rows) {
-    return pad_sequences(tokenizer.texts_to_sequences(examples::take(all.texts, rows)), maxlen);
+    return pad_sequences(tokenizer.texts_to_sequences(take(all.texts, rows)), maxlen);
   };
   auto labels = [&](const std::vector<std::int64_t>& rows) {
-    const std::vector<std::int32_t> taken = examples::take(all.labels, rows);
+    const std::vector<std::int32_t> taken = take(all.labels, rows);
     return Tensor::from_vector<std::int32_t>(taken, {static_cast<std::int64_t>(taken.size()), 1});
   };
   const Tensor train_x = ids(train_order), test_x = ids(test_order);
   const Tensor train_y = labels(train_order), test_y = labels(test_order);
   const std::int64_t classes = static_cast<std::int64_t>(examples::wordnet_lexnames().size());
-  const examples::MajorityClass majority = examples::majority_class(test_y);
+  const MajorityClass majority = majority_class(test_y);
   std::cout << all.texts.size() << " WordNet glosses in " << directory << "; using "
             << train_x.dim(0) << " to train and " << test_x.dim(0) << " to test (--glosses), "
             << classes << " classes; the majority class on test is "
@@ -95,7 +94,9 @@ double run_glosses(const examples::Args& args, const RunSettings& s) {
 
   Sequential model("gloss_classifier");
   model.emplace<Embedding>(kNumWords, args.integer("embedding-dim", 32), maxlen);
-  model.emplace<Conv1D>(64, 5, 1, "same", 1, "relu");
+  Conv1DOptions same;
+  same.padding = "same", same.activation = "relu";
+  model.emplace<Conv1D>(64, 5, same);
   model.emplace<GlobalMaxPooling1D>();
   model.emplace<Dropout>(0.3);
   model.emplace<Dense>(classes, "softmax");

@@ -196,7 +196,10 @@ TEST(Bidirectional, ConfigRebuildsTheSameLayer) {
 TEST(Bidirectional, ConfigKeepsAnExplicitBackwardLayer) {
   RecurrentOptions backwards;
   backwards.go_backwards = true;
-  Bidirectional layer(std::make_unique<GRU>(4), "mul", std::make_unique<GRU>(6, backwards));
+  BidirectionalOptions explicit_backward;
+  explicit_backward.merge_mode = "mul";
+  explicit_backward.backward_layer = std::make_unique<GRU>(6, backwards);
+  Bidirectional layer(std::make_unique<GRU>(4), std::move(explicit_backward));
   const LayerConfig config = layer.config();
   EXPECT_EQ(config.at("backward_layer.units"), "6");
   std::unique_ptr<Layer> rebuilt = create_layer("Bidirectional", "bidi", config);
@@ -217,7 +220,11 @@ TEST(Bidirectional, RejectsUnknownMergeModeAndSameDirectionBackwardLayer) {
   testing::expect_error_mentions([] { Bidirectional layer(std::make_unique<LSTM>(2), "max"); },
                                  {"merge_mode", "max", "concat, sum, mul, ave"});
   testing::expect_error_mentions(
-      [] { Bidirectional layer(std::make_unique<LSTM>(2), "concat", std::make_unique<LSTM>(2)); },
+      [] {
+        BidirectionalOptions same_direction;
+        same_direction.backward_layer = std::make_unique<LSTM>(2);
+        Bidirectional layer(std::make_unique<LSTM>(2), std::move(same_direction));
+      },
       {"backward layer", "go_backwards"});
 }
 

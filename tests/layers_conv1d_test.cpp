@@ -34,16 +34,18 @@ TEST(Conv1D, CountsKernelAndBiasParameters) {
   Generator generator(1);
   conv.build({500, 128}, DType::float32, Device::cpu(), generator);
   EXPECT_EQ(conv.count_params(), 7 * 128 * 32 + 32);  // 28,704
-  Conv1D no_bias(32, 7, 1, "valid", 1, "", false);
+  Conv1DOptions without_bias;
+  without_bias.use_bias = false;
+  Conv1D no_bias(32, 7, without_bias);
   no_bias.build({500, 128}, DType::float32, Device::cpu(), generator);
   EXPECT_EQ(no_bias.count_params(), 7 * 128 * 32);
 }
 
 TEST(Conv1D, OutputStepsFollowKerasForEachPadding) {
-  EXPECT_EQ(Conv1D(4, 3, 2, "valid").output_shape({10, 2}), (Shape{4, 4}));
-  EXPECT_EQ(Conv1D(4, 3, 2, "same").output_shape({10, 2}), (Shape{5, 4}));
-  EXPECT_EQ(Conv1D(4, 3, 1, "causal", 2).output_shape({10, 2}), (Shape{10, 4}));
-  EXPECT_EQ(Conv1D(4, 3, 1, "valid", 2).output_shape({10, 2}), (Shape{6, 4}));
+  EXPECT_EQ(Conv1D(4, 3, Conv1DOptions{2, "valid"}).output_shape({10, 2}), (Shape{4, 4}));
+  EXPECT_EQ(Conv1D(4, 3, Conv1DOptions{2, "same"}).output_shape({10, 2}), (Shape{5, 4}));
+  EXPECT_EQ(Conv1D(4, 3, Conv1DOptions{1, "causal", 2}).output_shape({10, 2}), (Shape{10, 4}));
+  EXPECT_EQ(Conv1D(4, 3, Conv1DOptions{1, "valid", 2}).output_shape({10, 2}), (Shape{6, 4}));
 }
 
 TEST(Conv1D, WeightsAreKernelThenBiasInKerasLayout) {
@@ -62,7 +64,7 @@ TEST(Conv1D, WeightsAreKernelThenBiasInKerasLayout) {
 
 TEST(Conv1D, ForwardAppliesKernelBiasAndActivation) {
   const testing::ConvCase p{2, 9, 3, 4, 3, 2, 1, "same"};
-  Conv1D conv(p.filters, p.kernel_size, p.stride, p.padding, p.dilation, "relu");
+  Conv1D conv(p.filters, p.kernel_size, Conv1DOptions{p.stride, p.padding, p.dilation, "relu"});
   Generator generator(3);
   conv.build({p.steps, p.channels}, DType::float64, Device::cpu(), generator);
   const Tensor kernel = random_tensor<double>({3, 3, 4}, 5), bias = random_tensor<double>({4}, 6);
@@ -79,7 +81,7 @@ TEST(Conv1D, ForwardAppliesKernelBiasAndActivation) {
 TEST(Conv1D, GradientsMatchFiniteDifferencesForEveryPadding) {
   for (const std::string padding : {"valid", "same", "causal"}) {
     for (const auto& [stride, dilation] : {std::pair<int, int>{1, 1}, {2, 1}, {1, 2}}) {
-      Conv1D conv(3, 3, stride, padding, dilation, "tanh");
+      Conv1D conv(3, 3, Conv1DOptions{stride, padding, dilation, "tanh"});
       Generator generator(4);
       conv.build({8, 2}, DType::float64, Device::cpu(), generator);
       conv.set_weights({random_tensor<double>({3, 2, 3}, 8), random_tensor<double>({3}, 9)});
@@ -106,7 +108,7 @@ TEST(Conv1D, FrozenLayerLeavesWeightGradientsAlone) {
 }
 
 TEST(Conv1D, RejectsInputsOfTheWrongRankOrChannels) {
-  Conv1D conv(4, 3, 1, "valid", 1, "", true, {}, {}, {}, "my_conv");
+  Conv1D conv(4, 3, Conv1DOptions{1, "valid", 1, "", true, {}, {}, {}, "my_conv"});
   expect_error_mentions(
       [&] {
         conv.forward(random_tensor<float>({2, 9}, 1), {});
@@ -127,14 +129,20 @@ TEST(Conv1D, RejectsInputsOfTheWrongRankOrChannels) {
 }
 
 TEST(Conv1D, RejectsBadArguments) {
-  expect_error_mentions([] { Conv1D(4, 3, 1, "full", 1, "", true, {}, {}, {}, "c"); },
-                        {"c", "padding", "full"});
-  expect_error_mentions([] { Conv1D(4, 3, 2, "valid", 2, "", true, {}, {}, {}, "c"); },
-                        {"c", "dilation_rate"});
+  expect_error_mentions(
+      [] {
+        Conv1D(4, 3, Conv1DOptions{1, "full", 1, "", true, {}, {}, {}, "c"});
+      },
+      {"c", "padding", "full"});
+  expect_error_mentions(
+      [] {
+        Conv1D(4, 3, Conv1DOptions{2, "valid", 2, "", true, {}, {}, {}, "c"});
+      },
+      {"c", "dilation_rate"});
 }
 
 TEST(Conv1D, ConfigRebuildsAnEqualLayer) {
-  const Conv1D conv(8, 5, 2, "same", 1, "relu", false, l2(0.01), {}, {}, "conv");
+  const Conv1D conv(8, 5, Conv1DOptions{2, "same", 1, "relu", false, l2(0.01), {}, {}, "conv"});
   const LayerConfig config = conv.config();
   EXPECT_EQ(config.at("filters"), "8");
   EXPECT_EQ(config.at("kernel_size"), "5");
@@ -146,6 +154,16 @@ TEST(Conv1D, ConfigRebuildsAnEqualLayer) {
   const std::unique_ptr<Layer> rebuilt = create_layer("Conv1D", "conv", config);
   EXPECT_EQ(rebuilt->type(), "Conv1D");
   EXPECT_EQ(rebuilt->config(), config);
+}
+
+TEST(Conv1D, ShortFormTakesTheActivationThirdWithKerasDefaultsElsewhere) {
+  const LayerConfig config = Conv1D(64, 5, "relu").config();
+  EXPECT_EQ(config.at("activation"), "relu");
+  EXPECT_EQ(config.at("strides"), "1");
+  EXPECT_EQ(config.at("padding"), "valid");
+  EXPECT_EQ(config.at("dilation_rate"), "1");
+  EXPECT_EQ(config.at("use_bias"), "true");
+  EXPECT_EQ(config, Conv1D(64, 5, Conv1DOptions{1, "valid", 1, "relu"}).config());
 }
 
 }  // namespace

@@ -44,7 +44,10 @@ std::vector<double> reference_dense(const std::vector<double>& x, const std::vec
 
 std::unique_ptr<Dense> built_dense(const std::string& activation, const Shape& input_shape,
                                    DType dtype, bool use_bias = true) {
-  auto dense = std::make_unique<Dense>(4, activation, use_bias);
+  DenseOptions options;
+  options.activation = activation;
+  options.use_bias = use_bias;
+  auto dense = std::make_unique<Dense>(4, options);
   Generator generator(7);
   dense->build(input_shape, dtype, Device::cpu(), generator);
   return dense;

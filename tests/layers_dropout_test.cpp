@@ -16,7 +16,7 @@ using testing::random_tensor;
 const ForwardContext kTraining{true, Tensor()};
 
 TEST(Dropout, IsTheIdentityAtInference) {
-  Dropout dropout(0.5, 1);
+  Dropout dropout(0.5, {1, ""});
   const Tensor x = random_tensor<float>({4, 5}, 1);
   EXPECT_EQ(dropout.forward(x, {}).to_vector<float>(), x.to_vector<float>());
   const Tensor dy = random_tensor<float>({4, 5}, 2);
@@ -25,7 +25,7 @@ TEST(Dropout, IsTheIdentityAtInference) {
 
 TEST(Dropout, KeepsAboutOneMinusRateAndPreservesTheMean) {
   const double rate = 0.3;
-  Dropout dropout(rate, 2);
+  Dropout dropout(rate, {2, ""});
   const Tensor ones = Tensor::from_vector<double>(std::vector<double>(20000, 1.0), {100, 200});
   const auto y = dropout.forward(ones, kTraining).to_vector<double>();
   double kept = 0, sum = 0;
@@ -40,7 +40,7 @@ TEST(Dropout, KeepsAboutOneMinusRateAndPreservesTheMean) {
 
 TEST(Dropout, MaskBitsComeFromPhiloxAgainstTheRateThreshold) {
   const double rate = 0.25;
-  Dropout dropout(rate, 3);
+  Dropout dropout(rate, {3, ""});
   const Generator::Stream stream = Generator(3).next_stream();
   const auto y =
       dropout.forward(Tensor::from_vector<float>(std::vector<float>(64, 1.0f), {8, 8}), kTraining)
@@ -53,14 +53,14 @@ TEST(Dropout, MaskBitsComeFromPhiloxAgainstTheRateThreshold) {
 }
 
 TEST(Dropout, EachTrainingForwardDrawsAFreshMask) {
-  Dropout dropout(0.5, 4);
+  Dropout dropout(0.5, {4, ""});
   const Tensor x = Tensor::from_vector<float>(std::vector<float>(256, 1.0f), {16, 16});
   EXPECT_NE(dropout.forward(x, kTraining).to_vector<float>(),
             dropout.forward(x, kTraining).to_vector<float>());
 }
 
 TEST(Dropout, GradientWithAFixedMaskMatchesFiniteDifferences) {
-  Dropout dropout(0.4, 5);
+  Dropout dropout(0.4, {5, ""});
   testing::expect_gradients_match_finite_differences(dropout, random_tensor<double>({3, 4}, 3),
                                                      kTraining, true,
                                                      [&] { dropout.generator().set_counter(0); });

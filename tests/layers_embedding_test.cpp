@@ -12,7 +12,9 @@ using testing::expect_error_mentions;
 using testing::random_tensor;
 
 std::unique_ptr<Embedding> built_embedding(DType dtype, bool mask_zero = false) {
-  auto embedding = std::make_unique<Embedding>(6, 3, std::nullopt, mask_zero);
+  EmbeddingOptions options;
+  options.mask_zero = mask_zero;
+  auto embedding = std::make_unique<Embedding>(6, 3, options);
   Generator generator(5);
   embedding->build({4}, dtype, Device::cpu(), generator);
   return embedding;

@@ -133,7 +133,7 @@ TEST(LayersGpu, EmbeddingAndDropoutLayersMatchCpu) {
   gpu_embedding.build({6}, DType::float32, kGpu, gpu_generator);
   const Tensor ids = random_ids({3, 6}, 50, 12);
   const ForwardContext training{true, Tensor()};
-  Dropout cpu_dropout(0.5, 8), gpu_dropout(0.5, 8);
+  Dropout cpu_dropout(0.5, {8, ""}), gpu_dropout(0.5, {8, ""});
   const Tensor cpu_y = cpu_dropout.forward(cpu_embedding.forward(ids, {}), training);
   const Tensor gpu_y = gpu_dropout.forward(gpu_embedding.forward(ids.to(kGpu), {}), training);
   EXPECT_EQ(gpu_y.to(kCpu).to_vector<float>(), cpu_y.to_vector<float>());

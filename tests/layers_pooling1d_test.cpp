@@ -61,8 +61,9 @@ ReferencePool reference_pool(bool max, const std::vector<double>& x, const std::
 }
 
 std::unique_ptr<Pooling1D> make_pool(bool max, const PoolCase& p) {
-  if (max) return std::make_unique<MaxPooling1D>(p.pool, p.stride, p.padding);
-  return std::make_unique<AveragePooling1D>(p.pool, p.stride, p.padding);
+  const Pooling1DOptions options{p.stride, p.padding, ""};
+  if (max) return std::make_unique<MaxPooling1D>(p.pool, options);
+  return std::make_unique<AveragePooling1D>(p.pool, options);
 }
 
 void expect_matches_reference(bool max, const Tensor& x) {
@@ -105,7 +106,7 @@ TEST(Pooling1D, MaxGradientGoesToTheFirstOfTiedMaxima) {
   std::vector<double> wide = testing::random_values(2 * 10 * kChannelsOfEveryTile, 9, 0.0, 2.0);
   for (double& v : wide) v = std::floor(v);
   expect_matches_reference(true, Tensor::from_vector<double>(wide, {2, 10, kChannelsOfEveryTile}));
-  MaxPooling1D pool(3, 1);
+  MaxPooling1D pool(3, {1, "valid", ""});
   const Tensor x = Tensor::from_vector<double>({1, 1, 1, 1}, {1, 4, 1});
   pool.forward(x, {});
   // Windows [0..2] and [1..3] both pick their first step.
@@ -136,8 +137,8 @@ TEST(Pooling1D, GlobalPoolingReducesEveryStep) {
 TEST(Pooling1D, GradientsMatchFiniteDifferences) {
   // Distinct random values keep every maximum a strict one.
   const Tensor x = random_tensor<double>({2, 9, 2}, 6);
-  MaxPooling1D max_pool(3, 2, "same");
-  AveragePooling1D average_pool(4, 3, "same");
+  MaxPooling1D max_pool(3, {2, "same", ""});
+  AveragePooling1D average_pool(4, {3, "same", ""});
   GlobalMaxPooling1D global_max;
   GlobalAveragePooling1D global_average;
   for (Layer* layer : std::vector<Layer*>{&max_pool, &average_pool, &global_max, &global_average}) {
@@ -147,8 +148,8 @@ TEST(Pooling1D, GradientsMatchFiniteDifferences) {
 
 TEST(Pooling1D, ShapesAndConfigFollowKeras) {
   EXPECT_EQ(MaxPooling1D(5).output_shape({494, 32}), (Shape{98, 32}));
-  EXPECT_EQ(MaxPooling1D(2, 1, "same").output_shape({7, 3}), (Shape{7, 3}));
-  EXPECT_EQ(AveragePooling1D(3, 2, "same").output_shape({10, 3}), (Shape{5, 3}));
+  EXPECT_EQ(MaxPooling1D(2, {1, "same", ""}).output_shape({7, 3}), (Shape{7, 3}));
+  EXPECT_EQ(AveragePooling1D(3, {2, "same", ""}).output_shape({10, 3}), (Shape{5, 3}));
   EXPECT_EQ(GlobalAveragePooling1D().output_shape({92, 32}), (Shape{32}));
   const MaxPooling1D pool(4);
   const LayerConfig config = pool.config();
@@ -157,7 +158,7 @@ TEST(Pooling1D, ShapesAndConfigFollowKeras) {
   EXPECT_EQ(config.at("padding"), "valid");
   for (const auto& [type, layer_config] : std::vector<std::pair<std::string, LayerConfig>>{
            {"MaxPooling1D", config},
-           {"AveragePooling1D", AveragePooling1D(3, 1, "same").config()},
+           {"AveragePooling1D", AveragePooling1D(3, {1, "same", ""}).config()},
            {"GlobalMaxPooling1D", {}},
            {"GlobalAveragePooling1D", {}}}) {
     const std::unique_ptr<Layer> rebuilt = create_layer(type, "p", layer_config);
@@ -168,13 +169,13 @@ TEST(Pooling1D, ShapesAndConfigFollowKeras) {
 }
 
 TEST(Pooling1D, RejectsBadInputsAndPadding) {
-  MaxPooling1D pool(2, {}, "valid", "my_pool");
+  MaxPooling1D pool(2, {std::nullopt, "valid", "my_pool"});
   expect_error_mentions(
       [&] {
         pool.forward(random_tensor<float>({2, 8}, 1), {});
       },
       {"my_pool", "[batch, steps, channels]"});
-  expect_error_mentions([] { MaxPooling1D(2, {}, "causal", "p"); }, {"p", "causal"});
+  expect_error_mentions([] { MaxPooling1D(2, {std::nullopt, "causal", "p"}); }, {"p", "causal"});
   GlobalMaxPooling1D global("my_global");
   expect_error_mentions([&] { global.output_shape({4}); },
                         {"my_global", "[batch, steps, channels]"});

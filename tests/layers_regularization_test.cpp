@@ -90,18 +90,19 @@ void expect_config_round_trip(const Layer& layer) {
 }
 
 TEST(LayerConfig, EveryLayerRoundTripsThroughCreateLayer) {
-  expect_config_round_trip(Embedding(100, 8, 20, true, l2(0.001)));
+  expect_config_round_trip(Embedding(100, 8, EmbeddingOptions{20, true, l2(0.001), ""}));
   expect_config_round_trip(Embedding(100, 8));
-  expect_config_round_trip(Dense(16, "relu", false, l1(0.01), l2(0.02), l1_l2(0.1, 0.2)));
+  expect_config_round_trip(
+      Dense(16, DenseOptions{"relu", false, l1(0.01), l2(0.02), l1_l2(0.1, 0.2), ""}));
   expect_config_round_trip(Dense(1, "sigmoid"));
-  expect_config_round_trip(Dropout(0.3, 17));
+  expect_config_round_trip(Dropout(0.3, DropoutOptions{17, ""}));
   expect_config_round_trip(Dropout(0.5));
   expect_config_round_trip(Flatten());
   expect_config_round_trip(ActivationLayer("softmax"));
 }
 
 TEST(LayerConfig, KeepsConstructorArgumentsAsKerasNames) {
-  const LayerConfig config = Dense(16, "relu", true, l2(0.01)).config();
+  const LayerConfig config = Dense(16, DenseOptions{"relu", true, l2(0.01), {}, {}, ""}).config();
   EXPECT_EQ(config.at("units"), "16");
   EXPECT_EQ(config.at("activation"), "relu");
   EXPECT_EQ(config.at("use_bias"), "true");

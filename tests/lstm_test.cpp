@@ -156,7 +156,8 @@ TEST(LSTM, ConfigRebuildsTheSameLayer) {
   o.recurrent_dropout = 0.25;
   o.unit_forget_bias = false;
   o.recurrent_activation = "tanh";
-  LSTM layer(7, o, "encoder");
+  o.name = "encoder";
+  LSTM layer(7, o);
   const auto copy = create_layer("LSTM", "copy", layer.config());
   EXPECT_EQ(copy->type(), "LSTM");
   EXPECT_EQ(copy->config(), layer.config());
@@ -181,7 +182,9 @@ TEST(LSTM, StackedLayersPassSequencesAndMasks) {
 }
 
 TEST(LSTM, WrongFeatureCountIsAnErrorNamingTheLayer) {
-  LSTM layer(3, {}, "lstm_x");
+  RecurrentOptions named;
+  named.name = "lstm_x";
+  LSTM layer(3, named);
   layer.forward(random_tensor<float>({1, 2, 4}, 1), {});
   testing::expect_error_mentions(
       [&] {

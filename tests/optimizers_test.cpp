@@ -68,7 +68,7 @@ TEST(Optimizers, SgdMomentumAndNesterovFollowKerasOverThreeSteps) {
   }
 }
 
-TEST(Optimizers, RmspropFollowsKerasOverThreeSteps) {
+TEST(Optimizers, RmspropFollowsKeras3OverThreeSteps) {
   const double lr = 0.01, rho = 0.9, eps = 1e-7;
   Fixture f(kW0, kG);
   RMSprop rmsprop(lr, rho);
@@ -77,7 +77,7 @@ TEST(Optimizers, RmspropFollowsKerasOverThreeSteps) {
     double w = kW0[i], ms = 0;
     for (int t = 0; t < 3; ++t) {
       ms = rho * ms + (1 - rho) * kG[i] * kG[i];
-      w -= lr * kG[i] / (std::sqrt(ms) + eps);  // momentum 0: epsilon outside the root
+      w -= lr * kG[i] / std::sqrt(ms + eps);  // Keras 3: epsilon inside the root
     }
     expected.push_back(w);
   }

@@ -206,8 +206,10 @@ TEST(RecurrentStack, RejectsAnUpperLayerGoingBackwards) {
   below.return_sequences = true;
   RecurrentOptions backwards;
   backwards.go_backwards = true;
-  LSTM first(4, below, "first");
-  GRU second(4, backwards, "second");
+  below.name = "first";
+  backwards.name = "second";
+  LSTM first(4, below);
+  GRU second(4, backwards);
   testing::expect_error_mentions(
       [&] {
         RecurrentStack({&first, &second});
@@ -218,7 +220,7 @@ TEST(RecurrentStack, RejectsAnUpperLayerGoingBackwards) {
 // Embedding(mask_zero) -> LSTM -> LSTM -> GRU -> Dense in float64.
 Sequential make_model(bool stacked) {
   Sequential model("model", 11);
-  model.emplace<Embedding>(10, 4, std::nullopt, true);
+  model.emplace<Embedding>(10, 4, EmbeddingOptions{std::nullopt, true, {}, ""});
   RecurrentOptions options;
   options.return_sequences = true;
   options.dropout = 0.2;

@@ -148,7 +148,9 @@ TEST(Sequential, EarlyStoppingStopsWhenTheMonitorStallsAndRestoresTheBest) {
   separable_data(64, x, y);
   Sequential model = logistic_model("sgd");
   model.optimizer().learning_rate = 0.0;  // nothing improves after the first epoch
-  auto stopper = std::make_shared<EarlyStopping>("loss", 0.0, 2, true);
+  EarlyStoppingOptions stop;
+  stop.monitor = "loss", stop.patience = 2, stop.restore_best_weights = true;
+  auto stopper = std::make_shared<EarlyStopping>(stop);
   FitOptions options;
   options.epochs = 20;
   options.verbose = 0;
@@ -164,7 +166,7 @@ TEST(Sequential, RegularizationIsAddedToTheLossAndShownSeparately) {
   Tensor x, y;
   separable_data(32, x, y);
   Sequential model;
-  model.emplace<Dense>(1, "sigmoid", true, l2(0.5));
+  model.emplace<Dense>(1, DenseOptions{"sigmoid", true, l2(0.5), {}, {}, ""});
   model.build({2}, DType::float32, Device::cpu());
   model.compile(std::make_unique<SGD>(0.0), loss_from_name("binary_crossentropy"));
   FitOptions options;

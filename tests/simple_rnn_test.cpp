@@ -29,8 +29,8 @@ TEST(SimpleRNN, ParameterCountMatchesKeras) {
 TEST(SimpleRNN, SoftmaxActivationIsRejected) {
   RecurrentOptions o;
   o.activation = "softmax";
-  testing::expect_error_mentions([&] { SimpleRNN layer(3, o, "rnn_softmax"); },
-                                 {"rnn_softmax", "softmax"});
+  o.name = "rnn_softmax";
+  testing::expect_error_mentions([&] { SimpleRNN layer(3, o); }, {"rnn_softmax", "softmax"});
 }
 
 }  // namespace

@@ -49,10 +49,38 @@ TEST(LoadTextCsv, KeepsOnlyRowsMatchingTheFilter) {
   options.label_column = "sentiment";
   options.label_map = {{"great", 1}, {"other", 0}};
   options.filter_column = "split";
-  options.filter_value = "test";
+  options.filter_values = {"test"};
   const TextDataset data = load_text_csv(kDir + "tricky_quoting.csv", options);
   EXPECT_EQ(data.texts, (Texts{"line one\nline two"}));
   EXPECT_EQ(data.labels, (Labels{1}));
+}
+
+TEST(LoadTextCsv, KeepsRowsMatchingAnyOfSeveralFilterValues) {
+  CsvTextOptions options;
+  options.text_column = "id";
+  options.label_column = "id";
+  options.filter_column = "split";
+  options.filter_values = {"test", "train"};
+  EXPECT_EQ(load_text_csv(kDir + "tricky_quoting.csv", options).texts.size(), 5u);
+  options.filter_values = {"validation"};
+  EXPECT_TRUE(load_text_csv(kDir + "tricky_quoting.csv", options).texts.empty());
+  options.filter_values.clear();
+  testing::expect_error_mentions([&] { load_text_csv(kDir + "tricky_quoting.csv", options); },
+                                 {"filter_values"});
+}
+
+TEST(LoadTextCsv, SkipOtherLabelsKeepsTheMappedSubsetOfClasses) {
+  CsvTextOptions options;
+  options.text_column = "review";
+  options.label_column = "sentiment";
+  options.label_map = {{"great", 0}};
+  options.skip_other_labels = true;
+  const TextDataset data = load_text_csv(kDir + "tricky_quoting.csv", options);
+  EXPECT_EQ(data.texts, (Texts{"Great, really great", "line one\nline two", ""}));
+  EXPECT_EQ(data.labels, (Labels{0, 0, 0}));
+  options.label_map.clear();
+  testing::expect_error_mentions([&] { load_text_csv(kDir + "tricky_quoting.csv", options); },
+                                 {"skip_other_labels", "label_map"});
 }
 
 TEST(LoadTextCsv, ReadsTsvByExtensionWithIntegerLabels) {
@@ -91,7 +119,7 @@ TEST(SmallFineFoods, HasTheDocumentedSplitsAndClassBalance) {
   const std::vector<std::tuple<std::string, int, int>> splits = {{"train", 4000, 2600},
                                                                  {"test", 1000, 658}};
   for (const auto& [split, rows, great] : splits) {
-    options.filter_value = split;
+    options.filter_values = {split};
     const TextDataset data = load_text_csv(path, options);
     EXPECT_EQ(data.texts.size(), static_cast<std::size_t>(rows)) << split;
     EXPECT_EQ(std::count(data.labels.begin(), data.labels.end(), 1), great) << split;

@@ -124,7 +124,7 @@ TEST(TrainingGuard, ModelCheckpointKeepsTheLastGoodFileWhenTheLossDiverges) {
   model.emplace<Dense>(1);
   model.build({1}, DType::float32, Device::cpu());
   model.compile("sgd", "mse");
-  ModelCheckpoint checkpoint(path, "loss", false, true);
+  ModelCheckpoint checkpoint(path, ModelCheckpointOptions{"loss", 0, false, true});
   checkpoint.on_train_begin(model);
   checkpoint.on_epoch_end(0, {{"loss", 0.5}}, model);
   const std::string good = read_bytes(path);

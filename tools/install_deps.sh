@@ -11,6 +11,7 @@ packages=(
   libopenblas-dev libomp-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
   libopenmpi-dev openmpi-bin
   libcli11-dev clang libclang-rt-14-dev
+  libhdf5-dev libzip-dev nlohmann-json3-dev
   fasttext wordnet-base
 )
 extra=("$@")

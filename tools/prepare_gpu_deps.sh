@@ -6,6 +6,7 @@
 #   GoogleTest: Debian's source package tree (/usr/src/googletest).
 #   Google Benchmark: a source checkout given as $1 (e.g. a fetched mirror).
 #   OpenBLAS: Debian's shared library with its Fortran runtime, and cblas.h.
+#   nlohmann-json: Debian's headers (Keras files are off there: no HDF5, libzip).
 set -euo pipefail
 benchmark_git=${1:?usage: prepare_gpu_deps.sh <google/benchmark git dir or checkout>}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,11 @@ ln -s libopenblas.so.0 "$stage/openblas/lib/libopenblas.so"
 cp -L /usr/lib/x86_64-linux-gnu/libgfortran.so.5 /usr/lib/x86_64-linux-gnu/libquadmath.so.0 \
   "$stage/openblas/lib/"
 
+# nlohmann-json (header-only): its headers and CMake package, relocatable.
+mkdir -p "$stage/nlohmann/include" "$stage/nlohmann/share/cmake"
+cp -r /usr/include/nlohmann "$stage/nlohmann/include/"
+cp -r /usr/share/cmake/nlohmann_json "$stage/nlohmann/share/cmake/"
+
 mkdir -p "$root/.deps"
-tar -C "$stage" -cJf "$root/.deps/gpu_deps.tar.xz" googletest benchmark openblas
+tar -C "$stage" -cJf "$root/.deps/gpu_deps.tar.xz" googletest benchmark openblas nlohmann
 ls -la "$root/.deps/gpu_deps.tar.xz"

@@ -15,14 +15,14 @@ export CCACHE_NOHASHDIR=1
 jobs=$(nproc)
 
 echo "== build (CUSEQ_CUDA=AUTO) =="
-cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSEQ_CUDA=AUTO >/dev/null
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSEQ_CUDA=AUTO -DCUSEQ_KERAS=ON >/dev/null
 cmake --build build/ci -j "$jobs"
 echo "== tests =="
 (cd build/ci && ctest -j "$jobs" --output-on-failure --timeout 600)
 
 echo "== CPU-only build with ASan + UBSan =="
 cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSEQ_CUDA=OFF \
-  -DCUSEQ_SANITIZE=ON -DCUSEQ_BUILD_BENCHMARKS=OFF -DCUSEQ_BUILD_EXAMPLES=OFF >/dev/null
+  -DCUSEQ_SANITIZE=ON -DCUSEQ_KERAS=ON -DCUSEQ_BUILD_BENCHMARKS=OFF -DCUSEQ_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/ci-asan -j "$jobs"
 echo "== tests under ASan + UBSan =="
 # The installed-package test links an uninstrumented program: not meaningful here.

@@ -1,6 +1,6 @@
 // Optimizer steps as fused kernels: one kernel reads a parameter's gradient
 // and slots once, clips the gradient, updates the slots and the parameter.
-// Formulas are Keras 2.x's (TensorFlow's training ops); see each struct.
+// Formulas are Keras 3's (docs/keras_compatibility.md lists where Keras 2 differs).
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,9 @@ struct SgdStep {
 };
 
 // rms = rho rms + (1 - rho) g^2 (centered: mg = rho mg + (1 - rho) g and
-// denom = rms - mg^2). momentum == 0: w -= lr g / (sqrt(denom) + epsilon).
-// Otherwise (TensorFlow's ApplyRMSProp) mom = momentum mom + lr g /
-// sqrt(denom + epsilon); w -= mom.
+// denom = rms - mg^2); increment = lr g / sqrt(denom + epsilon) (Keras 3).
+// momentum == 0: w -= increment; otherwise mom = momentum mom + increment,
+// w -= mom.
 struct RmspropStep {
   double learning_rate = 0.001;
   double rho = 0.9;

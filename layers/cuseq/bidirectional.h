@@ -16,14 +16,21 @@
 
 namespace cuseq {
 
+// Bidirectional's keyword arguments, with Keras' names and defaults.
+struct BidirectionalOptions {
+  std::string merge_mode = "concat";  // "concat", "sum", "mul" or "ave"
+  // Null for a copy of the wrapped layer's config with go_backwards flipped
+  // (Keras' default); else it must run the other way and agree on
+  // return_sequences, return_state and stateful.
+  std::unique_ptr<Recurrent> backward_layer;
+  std::string name;  // "" = a unique default ("bidirectional", ...)
+};
+
 class CUSEQ_API Bidirectional : public Layer {
  public:
-  // backward_layer: null for a copy of `layer`'s config with go_backwards
-  // flipped (Keras' default); else it must run the other way and agree on
-  // return_sequences, return_state and stateful.
-  explicit Bidirectional(std::unique_ptr<Recurrent> layer, const std::string& merge_mode = "concat",
-                         std::unique_ptr<Recurrent> backward_layer = nullptr,
-                         std::string name = "");
+  explicit Bidirectional(std::unique_ptr<Recurrent> layer, BidirectionalOptions options = {});
+  // The short form Bidirectional(std::make_unique<LSTM>(32), "sum").
+  Bidirectional(std::unique_ptr<Recurrent> layer, const std::string& merge_mode);
   ~Bidirectional() override;
 
   std::string type() const override { return "Bidirectional"; }
@@ -39,6 +46,8 @@ class CUSEQ_API Bidirectional : public Layer {
   MergeMode merge_mode() const { return merge_mode_; }
   Recurrent& forward_layer() { return *forward_; }
   Recurrent& backward_layer() { return *backward_; }
+  const Recurrent& forward_layer() const { return *forward_; }
+  const Recurrent& backward_layer() const { return *backward_; }
 
  protected:
   void build_weights(const Shape& input_shape, Generator& generator) override;

@@ -11,16 +11,25 @@
 
 namespace cuseq {
 
+// Conv1D's keyword arguments, with Keras' names and defaults.
+struct Conv1DOptions {
+  std::int64_t strides = 1;
+  std::string padding = "valid";  // "valid", "same" or "causal"
+  // As in Keras, strides > 1 and dilation_rate > 1 cannot be combined.
+  std::int64_t dilation_rate = 1;
+  std::string activation;  // as Dense's
+  bool use_bias = true;
+  Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
+  std::string name;  // "" = a unique default ("conv1d", "conv1d_1", ...)
+};
+
 class CUSEQ_API Conv1D : public Layer {
  public:
   // kernel [kernel_size, in_channels, filters] starts glorot_uniform, bias
-  // [filters] zeros (Keras' defaults). padding: "valid", "same" or "causal".
-  // As in Keras, strides > 1 and dilation_rate > 1 cannot be combined.
-  Conv1D(std::int64_t filters, std::int64_t kernel_size, std::int64_t strides = 1,
-         const std::string& padding = "valid", std::int64_t dilation_rate = 1,
-         const std::string& activation = "", bool use_bias = true,
-         Regularizer kernel_regularizer = {}, Regularizer bias_regularizer = {},
-         Regularizer activity_regularizer = {}, std::string name = "");
+  // [filters] zeros (Keras' defaults).
+  Conv1D(std::int64_t filters, std::int64_t kernel_size, Conv1DOptions options = {});
+  // The short form Conv1D(64, 5, "relu").
+  Conv1D(std::int64_t filters, std::int64_t kernel_size, const std::string& activation);
 
   std::string type() const override { return "Conv1D"; }
   LayerConfig config() const override;

@@ -10,13 +10,21 @@
 
 namespace cuseq {
 
+// Dense's keyword arguments, with Keras' names and defaults.
+struct DenseOptions {
+  // "", "linear", "relu", "sigmoid", "tanh" or "softmax".
+  std::string activation;
+  bool use_bias = true;
+  Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
+  std::string name;  // "" = a unique default ("dense", "dense_1", ...)
+};
+
 class CUSEQ_API Dense : public Layer {
  public:
   // kernel [in, units] starts glorot_uniform, bias [units] zeros (Keras' defaults).
-  // activation: "", "linear", "relu", "sigmoid", "tanh" or "softmax".
-  Dense(std::int64_t units, const std::string& activation = "", bool use_bias = true,
-        Regularizer kernel_regularizer = {}, Regularizer bias_regularizer = {},
-        Regularizer activity_regularizer = {}, std::string name = "");
+  explicit Dense(std::int64_t units, DenseOptions options = {});
+  // The short form Dense(64, "relu").
+  Dense(std::int64_t units, const std::string& activation);
 
   std::string type() const override { return "Dense"; }
   LayerConfig config() const override;

@@ -13,12 +13,18 @@
 
 namespace cuseq {
 
+// Dropout's keyword arguments, with Keras' names and defaults.
+struct DropoutOptions {
+  // Without a seed the layer's generator is seeded at build from the model's
+  // generator, so a seeded model is reproducible.
+  std::optional<std::uint64_t> seed;
+  std::string name;  // "" = a unique default ("dropout", "dropout_1", ...)
+};
+
 class CUSEQ_API Dropout : public Layer {
  public:
-  // rate in [0, 1). Without a seed the layer's generator is seeded at build
-  // from the model's generator, so a seeded model is reproducible.
-  explicit Dropout(double rate, std::optional<std::uint64_t> seed = std::nullopt,
-                   std::string name = "");
+  // rate in [0, 1).
+  explicit Dropout(double rate, DropoutOptions options = {});
 
   std::string type() const override { return "Dropout"; }
   LayerConfig config() const override;

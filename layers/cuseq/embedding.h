@@ -9,14 +9,22 @@
 
 namespace cuseq {
 
+// Embedding's keyword arguments, with Keras' names and defaults.
+struct EmbeddingOptions {
+  // Only documents (and checks) the steps axis, as in Keras 2.
+  std::optional<std::int64_t> input_length;
+  // Id 0 is padding, and output_mask() marks it for later layers.
+  bool mask_zero = false;
+  Regularizer embeddings_regularizer;
+  std::string name;  // "" = a unique default ("embedding", "embedding_1", ...)
+};
+
 class CUSEQ_API Embedding : public Layer {
  public:
-  // input_length only documents (and checks) the steps axis, as in Keras.
-  // mask_zero: id 0 is padding, and output_mask() marks it for later layers.
   // The table starts as uniform(-0.05, 0.05), Keras' default.
-  Embedding(std::int64_t input_dim, std::int64_t output_dim,
-            std::optional<std::int64_t> input_length = std::nullopt, bool mask_zero = false,
-            Regularizer embeddings_regularizer = {}, std::string name = "");
+  Embedding(std::int64_t input_dim, std::int64_t output_dim, EmbeddingOptions options = {});
+  // The short form Embedding(10000, 16, 100) with input_length, as Keras 2 users write it.
+  Embedding(std::int64_t input_dim, std::int64_t output_dim, std::int64_t input_length);
 
   std::string type() const override { return "Embedding"; }
   LayerConfig config() const override;

@@ -1,4 +1,4 @@
-// Keras' optimizers (2.x defaults and formulas): SGD, RMSprop, Adam. Each
+// Keras' optimizers (Keras 3 defaults and formulas): SGD, RMSprop, Adam. Each
 // update is one fused kernel per parameter (cuseq/optimizer_ops.h); slots live
 // on the parameter's device, created at its first update.
 #pragma once
@@ -102,5 +102,10 @@ class CUSEQ_API Adam : public Optimizer {
 
 // "sgd", "rmsprop" or "adam" (any case) with Keras' defaults.
 CUSEQ_API std::unique_ptr<Optimizer> optimizer_from_name(const std::string& name);
+// The optimizer `name` with the hyperparameters of `config` (what config()
+// wrote; keys it lacks keep Keras' defaults). A key the optimizer does not
+// have, or a value that is not a number, is a cuseq::Error.
+CUSEQ_API std::unique_ptr<Optimizer> optimizer_from_config(const std::string& name,
+                                                           const LayerConfig& config);
 
 }  // namespace cuseq

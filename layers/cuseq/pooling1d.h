@@ -41,24 +41,31 @@ class CUSEQ_API Pooling1D : public Layer {
   Tensor argmax_;
 };
 
+// MaxPooling1D's and AveragePooling1D's keyword arguments, with Keras' names
+// and defaults.
+struct Pooling1DOptions {
+  std::optional<std::int64_t> strides;  // none: pool_size
+  std::string padding = "valid";        // "valid" or "same"
+  std::string name;                     // "" = a unique default
+};
+
 class CUSEQ_API MaxPooling1D : public Pooling1D {
  public:
-  // strides defaults to pool_size; padding "valid" or "same" (padding never wins).
-  explicit MaxPooling1D(std::int64_t pool_size = 2, std::optional<std::int64_t> strides = {},
-                        const std::string& padding = "valid", std::string name = "");
+  // With "same" padding, padding never wins.
+  explicit MaxPooling1D(std::int64_t pool_size = 2, Pooling1DOptions options = {});
   std::string type() const override { return "MaxPooling1D"; }
   LayerConfig config() const override;
 };
 
 class CUSEQ_API AveragePooling1D : public Pooling1D {
  public:
-  // strides defaults to pool_size; with "same" padding a window averages its real steps only.
-  explicit AveragePooling1D(std::int64_t pool_size = 2, std::optional<std::int64_t> strides = {},
-                            const std::string& padding = "valid", std::string name = "");
+  // With "same" padding a window averages its real steps only.
+  explicit AveragePooling1D(std::int64_t pool_size = 2, Pooling1DOptions options = {});
   std::string type() const override { return "AveragePooling1D"; }
   LayerConfig config() const override;
 };
 
+// The global poolings (like Flatten and Activation) have no option but their name.
 class CUSEQ_API GlobalMaxPooling1D : public Pooling1D {
  public:
   explicit GlobalMaxPooling1D(std::string name = "");

@@ -21,7 +21,8 @@
 
 namespace cuseq {
 
-// Keras' constructor arguments shared by the three layers (units apart).
+// Keras' keyword arguments shared by the three layers (units apart), with
+// Keras' names and defaults.
 struct RecurrentOptions {
   std::string activation = "tanh";
   std::string recurrent_activation = "sigmoid";  // LSTM and GRU
@@ -33,11 +34,13 @@ struct RecurrentOptions {
   double dropout = 0.0;
   double recurrent_dropout = 0.0;
   Regularizer kernel_regularizer, recurrent_regularizer, bias_regularizer;
+  Regularizer activity_regularizer;
   bool unit_forget_bias = true;       // LSTM: forget-gate bias starts at 1
   std::optional<std::uint64_t> seed;  // of the dropout masks; else drawn at build
   // How the time loop runs (recurrent_ops.h): an execution choice, so it is
   // not part of config() or the model file.
   RecurrentAlgorithm algorithm = RecurrentAlgorithm::automatic;
+  std::string name;  // "" = a unique default ("lstm", "lstm_1", ...)
 };
 
 struct RecurrentResult {
@@ -52,7 +55,7 @@ struct RecurrentGradients {
 
 class CUSEQ_API Recurrent : public Layer {
  public:
-  Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions options, std::string name);
+  Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions options);
 
   std::string type() const override { return recurrent_cell_name(cell_); }
   LayerConfig config() const override;
@@ -123,17 +126,17 @@ class CUSEQ_API Recurrent : public Layer {
 
 class CUSEQ_API SimpleRNN : public Recurrent {
  public:
-  explicit SimpleRNN(std::int64_t units, RecurrentOptions options = {}, std::string name = "");
+  explicit SimpleRNN(std::int64_t units, RecurrentOptions options = {});
 };
 
 class CUSEQ_API LSTM : public Recurrent {
  public:
-  explicit LSTM(std::int64_t units, RecurrentOptions options = {}, std::string name = "");
+  explicit LSTM(std::int64_t units, RecurrentOptions options = {});
 };
 
 class CUSEQ_API GRU : public Recurrent {
  public:
-  explicit GRU(std::int64_t units, RecurrentOptions options = {}, std::string name = "");
+  explicit GRU(std::int64_t units, RecurrentOptions options = {});
 };
 
 // Keras' orthogonal initializer (gain 1): a matrix with orthonormal rows or

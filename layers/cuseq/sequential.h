@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,15 +20,30 @@
 
 namespace cuseq {
 
-// fit()'s keyword arguments, with Keras' defaults.
+// Keras' validation_data=(x_val, y_val): options.validation_data = {x_val, y_val}.
+struct ValidationData {
+  Tensor x, y;
+};
+
+// fit()'s keyword arguments, with Keras' names and defaults.
 struct FitOptions {
   int epochs = 1;
   int batch_size = 32;
-  // The LAST fraction of the rows (before shuffling) becomes validation data.
+  // The LAST fraction of the rows (before shuffling) becomes validation data,
+  // as in Keras; shuffle first (train_test_split, shuffle_rows in
+  // cuseq/datasets.h) when the rows are ordered.
   double validation_split = 0.0;
   // Explicit validation data (takes precedence over validation_split).
-  Tensor validation_x, validation_y;
+  ValidationData validation_data;
   bool shuffle = true;
+  // Keras' sample_weight: one weight per row of x ([rows] or [rows, 1]); the
+  // loss of a batch becomes the mean over its rows of weight * loss.
+  Tensor sample_weight;
+  // Keras' class_weight: class id -> weight, turned into sample weights from
+  // y (the label of a [rows, 1] target, the id of a sparse one, the argmax of
+  // a one-hot one; classes not listed weigh 1). Not together with sample_weight.
+  // Metrics and the validation loss stay unweighted (Keras' `metrics`).
+  std::map<std::int32_t, double> class_weight;
   // 0 silent; 1 a progress bar on a terminal, else one line per epoch; 2 one line per epoch.
   int verbose = 1;
   std::vector<std::shared_ptr<Callback>> callbacks;
@@ -107,8 +123,11 @@ class CUSEQ_API Sequential {
   void save_weights(const std::string& path) const;
   void load_weights(const std::string& path);
   // Architecture (layer types, names, configs, trainable flags, input shape,
-  // dtype) and weights. Written atomically.
-  void save(const std::string& path) const;
+  // dtype) and weights; for a compiled model also, unless include_optimizer is
+  // false, the compile() settings and the optimizer's state (Keras'
+  // include_optimizer), so that load_model gives a model that evaluates and
+  // trains on exactly as this one would. Written atomically.
+  void save(const std::string& path, bool include_optimizer = true) const;
 
  private:
   friend class ModelTraining;
@@ -126,7 +145,9 @@ class CUSEQ_API Sequential {
   std::vector<Metric> metrics_;
 };
 
-// Rebuilds a model written by save() on `device`.
+// Rebuilds a model written by save() on `device`, compiled with its optimizer
+// state when the file holds them. A path ending in ".keras" is read by
+// load_keras (cuseq/keras.h), as Keras' own load_model reads it.
 CUSEQ_API Sequential load_model(const std::string& path, Device device = default_device());
 
 }  // namespace cuseq

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,15 +26,17 @@ struct CsvTextOptions {
   std::string label_column = "label";
   // 0: a tab for *.tsv files, a comma otherwise.
   char delimiter = 0;
-  // Labels: with label_map, each label must be one of its keys; otherwise,
-  // with positive_label, 1 where the label equals it and 0 elsewhere;
-  // otherwise the label must be an integer.
+  // Labels: with label_map, each label must be one of its keys (or, with
+  // skip_other_labels, rows with other labels are left out: a subset of the
+  // classes); otherwise, with positive_label, 1 where the label equals it and
+  // 0 elsewhere; otherwise the label must be an integer.
   std::map<std::string, std::int32_t> label_map;
+  bool skip_other_labels = false;
   std::string positive_label;
-  // When filter_column is set, only rows whose value there equals
-  // filter_value (e.g. split == "train") are kept.
+  // When filter_column is set, only rows whose value there is one of
+  // filter_values (e.g. split in {"train"}) are kept.
   std::string filter_column;
-  std::string filter_value;
+  std::set<std::string> filter_values;
 };
 
 // Text and label columns, chosen by header name, of a CSV/TSV file (see

@@ -61,6 +61,17 @@ class CUSEQ_API Tokenizer {
   const std::string& oov_token() const { return oov_token_; }
   bool char_level() const { return char_level_; }
 
+  // Keras' tokenizer.to_json(): {"class_name": "Tokenizer", "config": {...}}
+  // with word_counts, word_docs, index_docs, index_word and word_index as
+  // JSON text inside, as keras.preprocessing.text writes them; Keras'
+  // tokenizer_from_json reads it, and from_json reads what Keras wrote.
+  // (Bytes of a word that are not UTF-8 become U+FFFD in the JSON.)
+  std::string to_json() const;
+  // The tokenizer a to_json() wrote, in cuseq or in Keras: the same word
+  // index, counts and settings, so it maps texts to the same ids. Malformed
+  // JSON or an inconsistent index is a cuseq::Error naming what is wrong.
+  static Tokenizer from_json(const std::string& json);
+
  private:
   struct WordStats {
     std::string word;
@@ -85,5 +96,11 @@ class CUSEQ_API Tokenizer {
   std::vector<std::string> index_word_;
   std::vector<std::int64_t> index_docs_;  // by index: texts containing the word
 };
+
+// Keras' tokenizer_from_json.
+CUSEQ_API Tokenizer tokenizer_from_json(const std::string& json);
+// to_json() written to `path` atomically, and read back, with errors naming the path.
+CUSEQ_API void save_tokenizer(const Tokenizer& tokenizer, const std::string& path);
+CUSEQ_API Tokenizer load_tokenizer(const std::string& path);
 
 }  // namespace cuseq

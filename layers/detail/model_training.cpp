@@ -7,21 +7,6 @@
 
 namespace cuseq {
 
-Tensor gather_rows(const Tensor& host, const std::vector<std::int64_t>& indices, Device device) {
-  std::vector<std::int64_t> dims = host.shape().dims();
-  dims[0] = static_cast<std::int64_t>(indices.size());
-  Tensor batch = Tensor::empty(Shape(dims), host.dtype());
-  const std::size_t row_bytes =
-      host.dim(0) == 0 ? 0 : host.nbytes() / static_cast<std::size_t>(host.dim(0));
-  const auto* source = static_cast<const char*>(host.raw_data());
-  auto* target = static_cast<char*>(batch.raw_data());
-  for (std::size_t i = 0; i < indices.size(); ++i) {
-    std::memcpy(target + i * row_bytes, source + static_cast<std::size_t>(indices[i]) * row_bytes,
-                row_bytes);
-  }
-  return batch.to(device);
-}
-
 Tensor rows_on(const Tensor& host, std::int64_t begin, std::int64_t end, Device device) {
   return host.slice(begin, end).to(device);
 }
@@ -207,16 +192,43 @@ bool ModelTraining::has_regularizers() const {
   return false;
 }
 
+std::vector<MetricAccumulator> ModelTraining::metric_accumulators() const {
+  return {model_.metrics_.begin(), model_.metrics_.end()};
+}
+
+namespace {
+
+// One weight per row of the predictions (a sample's weight repeated over its
+// steps for sequence outputs), in their dtype and on their device.
+Tensor row_weights_for(const Tensor& predictions, const Tensor& sample_weights) {
+  const std::vector<double> per_sample = sample_weights.to_vector<double>();
+  const std::int64_t rows = predictions.numel() / predictions.dim(-1);
+  const std::int64_t per = rows / static_cast<std::int64_t>(per_sample.size());
+  std::vector<double> weights;
+  weights.reserve(static_cast<std::size_t>(rows));
+  for (const double weight : per_sample) weights.insert(weights.end(), per, weight);
+  const Tensor host =
+      predictions.dtype() == DType::float64
+          ? Tensor::from_vector(weights, Shape{rows})
+          : Tensor::from_vector(std::vector<float>(weights.begin(), weights.end()), Shape{rows});
+  return host.to(predictions.device());
+}
+
+}  // namespace
+
 std::pair<double, double> ModelTraining::train_step(const Tensor& x, const Tensor& y,
-                                                    std::vector<double>& metric_values) {
+                                                    const Tensor& sample_weights,
+                                                    std::vector<MetricAccumulator>& metrics) {
   for (const auto& layer : model_.layers_) layer->zero_grad();
   double penalty = 0;
   const Tensor predictions = forward(x, true, &penalty);
   Tensor grad = Tensor::empty(predictions.shape(), predictions.dtype(), predictions.device());
-  const double data_loss = compute_loss(model_.loss_, predictions, y, grad);
-  for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
-    metric_values[m] = compute_metric(model_.metrics_[m], predictions, y);
-  }
+  const double data_loss =
+      sample_weights.defined()
+          ? compute_weighted_loss(model_.loss_, predictions, y,
+                                  row_weights_for(predictions, sample_weights), grad)
+          : compute_loss(model_.loss_, predictions, y, grad);
+  for (MetricAccumulator& metric : metrics) metric.update(predictions, y);
   backward(grad);
   outputs_.clear();
   penalty += weight_penalty();
@@ -232,25 +244,21 @@ EpochLogs ModelTraining::evaluate(const Tensor& x_host, const Tensor& y_host, in
   // Keras reports no loss for no data; 0 would read as a perfect model.
   check(rows > 0, model_.name(), "evaluate() has no rows to evaluate (x ", x_host.str(), ")");
   double loss_sum = 0;
-  std::vector<double> metric_sums(model_.metrics_.size(), 0.0);
+  std::vector<MetricAccumulator> metrics = metric_accumulators();
   for (std::int64_t begin = 0; begin < rows; begin += batch_size) {
     const std::int64_t end = std::min<std::int64_t>(rows, begin + batch_size);
     double penalty = 0;
     const Tensor predictions =
         forward(rows_on(x_host, begin, end, model_.device()), false, &penalty);
     const Tensor y = rows_on(y_host, begin, end, model_.device());
-    const double weight = static_cast<double>(end - begin);
-    loss_sum += weight * (compute_loss(model_.loss_, predictions, y) + penalty);
-    for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
-      metric_sums[m] += weight * compute_metric(model_.metrics_[m], predictions, y);
-    }
+    loss_sum +=
+        static_cast<double>(end - begin) * (compute_loss(model_.loss_, predictions, y) + penalty);
+    for (MetricAccumulator& metric : metrics) metric.update(predictions, y);
   }
   const double count = rows == 0 ? 1.0 : static_cast<double>(rows);
-  const double weights = weight_penalty();
-  EpochLogs logs{{"loss", loss_sum / count + weights}};
-  for (std::size_t m = 0; m < model_.metrics_.size(); ++m) {
-    logs.emplace_back(model_.metrics_[m].name, metric_sums[m] / count);
-  }
+  EpochLogs logs{{"loss", loss_sum / count + weight_penalty()}};
+  for (const MetricAccumulator& metric : metrics)
+    logs.emplace_back(metric.metric().name, metric.result());
   return logs;
 }
 

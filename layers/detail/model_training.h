@@ -38,11 +38,16 @@ class ModelTraining {
   bool has_regularizers() const;
 
   // One training step on a batch; returns (data loss, regularization loss)
-  // and adds each metric's batch mean to `metric_values`.
+  // and adds the batch to each metric. sample_weights: undefined, or one
+  // float64 weight per sample (on the host), applied to the loss (Keras'
+  // sample_weight; the metrics stay unweighted, as Keras' `metrics`).
   std::pair<double, double> train_step(const Tensor& x, const Tensor& y,
-                                       std::vector<double>& metric_values);
+                                       const Tensor& sample_weights,
+                                       std::vector<MetricAccumulator>& metrics);
   // Loss (with penalties) and metrics over all rows, batched.
   EpochLogs evaluate(const Tensor& x_host, const Tensor& y_host, int batch_size);
+  // Fresh accumulators for the model's metrics.
+  std::vector<MetricAccumulator> metric_accumulators() const;
 
  private:
   // Layers [begin, end): one layer, or a run of recurrent layers as one stack.
@@ -58,8 +63,6 @@ class ModelTraining {
   std::vector<Tensor> outputs_;  // of each run's last layer in the last training forward
 };
 
-// Rows `indices` of a host tensor, gathered into a new tensor on `device`.
-Tensor gather_rows(const Tensor& host, const std::vector<std::int64_t>& indices, Device device);
 // Rows [begin, end) moved to `device` (a view when already there).
 Tensor rows_on(const Tensor& host, std::int64_t begin, std::int64_t end, Device device);
 

@@ -5,7 +5,6 @@
 
 #include <cmath>
 
-#include "dataset_rows.h"
 #include "test_support.h"
 
 namespace cuseq::examples {
@@ -54,20 +53,6 @@ TEST(FitStandardizer, UsesOnlyTheGivenRows) {
   EXPECT_DOUBLE_EQ(s.mean, 2.0);
   EXPECT_DOUBLE_EQ(s.std, 1.0);
   EXPECT_DOUBLE_EQ(s.apply(4.0), 2.0);
-}
-
-TEST(TakeRows, CopiesTheListedRowsInOrder) {
-  const Tensor x = Tensor::from_vector<std::int32_t>({0, 1, 10, 11, 20, 21}, {3, 2});
-  EXPECT_EQ(take_rows(x, {2, 0, 2}).to_vector<std::int32_t>(),
-            (std::vector<std::int32_t>{20, 21, 0, 1, 20, 21}));
-}
-
-TEST(ShuffledIndices, IsAPermutationFixedByTheSeed) {
-  std::vector<std::int64_t> order = shuffled_indices(50, 3);
-  EXPECT_EQ(order, shuffled_indices(50, 3));
-  EXPECT_NE(order, shuffled_indices(50, 4));
-  std::sort(order.begin(), order.end());
-  for (std::int64_t i = 0; i < 50; ++i) EXPECT_EQ(order[i], i);
 }
 
 }  // namespace

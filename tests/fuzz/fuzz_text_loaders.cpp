@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       CsvTextOptions options;
       options.label_map = {{"pos", 1}, {"neg", 0}};
       options.filter_column = "split";
-      options.filter_value = "train";
+      options.filter_values = {"train"};
       fuzz::refuse_cleanly([&] { load_text_csv(path, options); });
       break;
     }

@@ -31,7 +31,7 @@ void seed(const fs::path& folder, const std::string& name, char mode, const std:
 Sequential every_layer_model() {
   Sequential model;
   model.emplace<Embedding>(12, 4, 6);
-  model.emplace<Conv1D>(3, 2, 1, "same");
+  model.emplace<Conv1D>(3, 2, Conv1DOptions{1, "same"});
   model.emplace<MaxPooling1D>(2);
   model.emplace<LSTM>(3, RecurrentOptions{"tanh", "sigmoid", true, true});
   model.emplace<Bidirectional>(

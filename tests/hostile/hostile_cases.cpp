@@ -220,10 +220,10 @@ std::map<std::string, Case> cases() {
     LSTM(4, options);
   });
   add("conv1d.zero_kernel", [] { Conv1D(4, 0); });
-  add("conv1d.causal_strided", [] { Conv1D(4, 3, 2, "causal", 2); });
-  add("conv1d.bad_padding", [] { Conv1D(4, 3, 1, "full"); });
+  add("conv1d.causal_strided", [] { Conv1D(4, 3, Conv1DOptions{2, "causal", 2}); });
+  add("conv1d.bad_padding", [] { Conv1D(4, 3, Conv1DOptions{1, "full"}); });
   add("pooling.zero_pool", [] { MaxPooling1D(0); });
-  add("pooling.causal", [] { AveragePooling1D(2, std::nullopt, "causal"); });
+  add("pooling.causal", [] { AveragePooling1D(2, Pooling1DOptions{std::nullopt, "causal"}); });
   add("bidirectional.bad_merge", [] { Bidirectional(std::make_unique<LSTM>(3), "max"); });
   add("activation.unknown", [] { ActivationLayer("gelu2"); });
 
@@ -272,7 +272,7 @@ std::map<std::string, Case> cases() {
   add("compile.unknown_optimizer", [] { compiled(1, "", "mse").compile("adamw2", "mse"); });
   add("compile.unknown_metric", [] {
     Sequential model = compiled(1, "", "mse");
-    model.compile("sgd", "mse", {"f1"});
+    model.compile("sgd", "mse", {"bleu"});
   });
   add("fit.uncompiled", [] {
     Sequential model;
@@ -346,13 +346,12 @@ std::map<std::string, Case> cases() {
   });
   add("fit.validation_x_only", [] {
     FitOptions options = quiet();
-    options.validation_x = Tensor::zeros({2, 2});
+    options.validation_data.x = Tensor::zeros({2, 2});
     compiled(1, "", "mse").fit(Tensor::zeros({2, 2}), Tensor::zeros({2, 1}), options);
   });
   add("fit.nan_validation_x", [] {
     FitOptions options = quiet();
-    options.validation_x = floats({kNaN, 0}, {1, 2});
-    options.validation_y = Tensor::zeros({1, 1});
+    options.validation_data = {floats({kNaN, 0}, {1, 2}), Tensor::zeros({1, 1})};
     compiled(1, "", "mse").fit(Tensor::zeros({2, 2}), Tensor::zeros({2, 1}), options);
   });
   add("evaluate.no_rows", [] {
@@ -379,13 +378,17 @@ std::map<std::string, Case> cases() {
     weights.pop_back();
     model.set_weights(weights);
   });
-  add("early_stopping.negative_patience", [] { EarlyStopping("val_loss", 0, -1); });
+  add("early_stopping.negative_patience", [] {
+    EarlyStopping(EarlyStoppingOptions{"val_loss", 0, -1});
+  });
   add("early_stopping.missing_monitor", [] {
     FitOptions options = quiet();
-    options.callbacks = {std::make_shared<EarlyStopping>("val_accuracy")};
+    options.callbacks = {std::make_shared<EarlyStopping>(EarlyStoppingOptions{"val_accuracy"})};
     compiled(1, "", "mse").fit(Tensor::zeros({2, 2}), Tensor::zeros({2, 1}), options);
   });
-  add("callback.bad_mode", [] { ModelCheckpoint("x", "loss", false, false, "maximum"); });
+  add("callback.bad_mode", [] {
+    ModelCheckpoint("x", ModelCheckpointOptions{"loss", 0, false, false, "maximum"});
+  });
 
   // Optimizers.
   add("sgd.negative_rate", [] { SGD(-0.1); });

@@ -11,7 +11,8 @@ trap 'rm -rf "$work"' EXIT
 "$cmake" -S "$here/outside_project" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
   -DCMAKE_BUILD_TYPE=Release >/dev/null
 "$cmake" --build "$work/build" >/dev/null
-output=$("$work/build/outside_user")
+output=$("$work/build/outside_user" "$work")
 echo "$output"
 # The program prints the sum it computed through the installed library.
 grep -q "sum = 21" <<<"$output"
+grep -q "tokenizer JSON round trip: 2 words" <<<"$output"
