@@ -1,5 +1,7 @@
 # libcuseq.so from core/, kernels/ and layers/. File names choose the build:
-# *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without.
+# *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without;
+# cudnn_*_cuda.cpp only with a real CUDA toolkit, *_without_cudnn.cpp otherwise
+# (CPU-only and emulated-GPU builds).
 set(CUSEQ_SOURCE_FOLDERS core kernels layers)
 set(cuseq_sources "")
 foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
@@ -17,6 +19,11 @@ if(CUSEQ_WITH_CUDA)
   list(APPEND cuseq_sources ${cuda_sources})
 else()
   list(APPEND cuseq_sources ${cpu_only_sources})
+endif()
+if(CUSEQ_WITH_CUDA AND NOT CUSEQ_EMULATED_GPU)
+  list(FILTER cuseq_sources EXCLUDE REGEX "_without_cudnn\\.cpp$")
+else()
+  list(FILTER cuseq_sources EXCLUDE REGEX "/cudnn_[^/]*_cuda\\.cpp$")
 endif()
 # *_with_mpi.cpp only with MPI, *_without_mpi.cpp only without; the same for NCCL.
 if(CUSEQ_WITH_MPI)
@@ -51,7 +58,10 @@ target_compile_options(cuseq PRIVATE
   $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall>)
 target_compile_definitions(cuseq PRIVATE CUSEQ_VERSION_STRING="${PROJECT_VERSION}")
 target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} OpenMP::OpenMP_CXX Threads::Threads)
-if(CUSEQ_WITH_CUDA)
+if(CUSEQ_EMULATED_GPU)
+  include(CuseqGpuEmulator)
+  cuseq_use_gpu_emulator(cuseq "${cuseq_sources}")
+elseif(CUSEQ_WITH_CUDA)
   target_compile_definitions(cuseq PRIVATE CUSEQ_WITH_CUDA)
   target_link_libraries(cuseq PRIVATE CUDA::cudart CUDA::cublas)
   if(CUSEQ_CUDNN_LIBRARY)

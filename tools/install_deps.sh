@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache git pkg-config ca-certificates clang-format
   libopenblas-dev libomp-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
   libopenmpi-dev openmpi-bin
+  libboost-context-dev
   fasttext wordnet-base
 )
 extra=("$@")
