@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,18 @@ struct cublasContext {
 
 namespace cuseq::emulator {
 namespace {
+
+// Live handles. Like the driver, the emulator owns them until they are
+// destroyed, even when a program keeps one to its exit (cuseq does).
+struct Handles {
+  std::mutex mutex;
+  std::set<cublasHandle_t> live;
+};
+
+Handles& handles() {
+  static auto* const instance = new Handles();  // never destroyed: used until exit
+  return *instance;
+}
 
 std::size_t element_bytes(cudaDataType_t type) {
   switch (type) {
@@ -262,11 +276,16 @@ using cuseq::emulator::describe;
 
 cublasStatus_t cublasCreate(cublasHandle_t* handle) {
   *handle = new cublasContext();
+  const std::lock_guard<std::mutex> lock(cuseq::emulator::handles().mutex);
+  cuseq::emulator::handles().live.insert(*handle);
   return CUBLAS_STATUS_SUCCESS;
 }
 
 cublasStatus_t cublasDestroy(cublasHandle_t handle) {
-  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  {
+    const std::lock_guard<std::mutex> lock(cuseq::emulator::handles().mutex);
+    if (cuseq::emulator::handles().live.erase(handle) == 0) return CUBLAS_STATUS_NOT_INITIALIZED;
+  }
   delete handle;
   return CUBLAS_STATUS_SUCCESS;
 }

@@ -16,7 +16,8 @@
 // that wait at different barriers, a warp collective whose mask names an
 // exited lane, static shared memory in a cooperative kernel) stops the launch:
 // it is printed with the block, thread and seed, and the launch returns
-// cudaErrorLaunchFailure. The stopped threads' fibers are left suspended.
+// cudaErrorLaunchFailure. Stopping unwinds every started thread (an exception
+// thrown where it waits), so its fiber is free for the next launch.
 #include <algorithm>
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
@@ -64,6 +65,9 @@ constexpr unsigned char kSharedGuardByte = 0xA5;
 constexpr unsigned char kUninitializedByte = 0xFF;
 
 enum class Wait { running, block_barrier, warp, grid_barrier, done, stopped };
+
+// Thrown in a thread of a stopped launch: unwinds it to its worker's loop.
+struct ThreadStopped {};
 
 const char* wait_name(Wait wait) {
   switch (wait) {
@@ -119,7 +123,8 @@ struct Launch {
   std::vector<EmulatedThread*> runnable;
   int grid_live = 0;
   std::vector<EmulatedThread*> at_grid_barrier;
-  std::string failure;  // set by the first fault; the launch stops
+  std::string failure;    // set by the first fault; the launch stops
+  bool stopping = false;  // resumed threads unwind
 };
 
 thread_local Launch* current_launch = nullptr;
@@ -192,8 +197,12 @@ Worker* new_worker() {
         worker->scheduler = std::move(scheduler);
         StackSwitch::finish(nullptr, &worker->scheduler_bottom, &worker->scheduler_size);
         for (;;) {
-          (*current_launch->body)();
-          thread_finished(*worker->job);
+          try {
+            (*current_launch->body)();
+            thread_finished(*worker->job);
+          } catch (const ThreadStopped&) {
+            worker->job->wait = Wait::stopped;
+          }
           worker->suspend();
         }
         return std::move(worker->scheduler);
@@ -220,7 +229,7 @@ void resume(EmulatedThread& thread) {
   worker->fiber = std::move(worker->fiber).resume();
   StackSwitch::finish(fake_stack, nullptr, nullptr);
   current_thread = nullptr;
-  if (thread.wait == Wait::done) {
+  if (thread.wait == Wait::done || thread.wait == Wait::stopped) {
     idle_workers().push_back(worker);
     thread.worker = nullptr;
   }
@@ -247,18 +256,15 @@ std::string launch_shape(const Launch& launch) {
   return text.str();
 }
 
-// Stops the launch with `message`; from a thread, suspends it for good.
-void fault(const std::string& message) {
+// Stops the launch with `message`, and the calling thread with it.
+[[noreturn]] void fault(const std::string& message) {
   Launch* launch = current_launch;
   if (launch == nullptr) {
     report(message + " (outside a kernel)");
     std::abort();
   }
   if (launch->failure.empty()) launch->failure = message;
-  if (EmulatedThread* thread = current_thread) {
-    thread->wait = Wait::stopped;
-    thread->worker->suspend();  // never resumed
-  }
+  throw ThreadStopped{};
 }
 
 EmulatedThread& running_thread(const char* what) {
@@ -294,6 +300,7 @@ void open_grid_barrier_if_complete(Launch& launch) {
 void wait_until_resumed(EmulatedThread& thread, Wait wait) {
   thread.wait = wait;
   thread.worker->suspend();
+  if (current_launch->stopping) throw ThreadStopped{};
 }
 
 void thread_finished(EmulatedThread& thread) {
@@ -429,6 +436,23 @@ void run_resident(Launch& launch, std::vector<std::unique_ptr<Block>>& blocks) {
   if (launch.failure.empty() && launch.grid_live > 0) launch.failure = deadlock_report(blocks);
 }
 
+// Unwinds the threads of a stopped launch that wait somewhere, and frees the
+// workers of those that never started.
+void stop(Launch& launch, std::vector<std::unique_ptr<Block>>& blocks) {
+  launch.stopping = true;
+  for (auto& block : blocks) {
+    for (EmulatedThread& thread : block->threads) {
+      if (thread.worker == nullptr) continue;
+      if (thread.wait == Wait::running) {  // taken but never started
+        idle_workers().push_back(thread.worker);
+        thread.worker = nullptr;
+      } else {
+        resume(thread);
+      }
+    }
+  }
+}
+
 cudaError_t check_config(const LaunchConfig& c) {
   const unsigned block_dims[3] = {c.block.x, c.block.y, c.block.z};
   const unsigned grid_dims[3] = {c.grid.x, c.grid.y, c.grid.z};
@@ -493,18 +517,10 @@ cudaError_t run_grid(const LaunchConfig& config, const std::function<void()>& th
       run_resident(launch, resident);
     }
   }
+  if (!launch.failure.empty()) stop(launch, resident);
   current_launch = nullptr;
   if (!launch.failure.empty()) {
     report("kernel stopped: " + launch.failure + "\n  launch: " + launch_shape(launch));
-    // Threads of a stopped launch keep their workers: their fibers are
-    // suspended mid-kernel and cannot run another thread.
-    for (auto& block : resident) {
-      for (EmulatedThread& thread : block->threads) {
-        if (thread.worker != nullptr && thread.wait == Wait::running) {
-          idle_workers().push_back(thread.worker);  // taken but never started
-        }
-      }
-    }
     return record(cudaErrorLaunchFailure);
   }
   return cudaSuccess;
