@@ -1,5 +1,5 @@
-// How the .cu files launch kernels: one helper for the GPU (<<<...>>> and
-// cudaLaunchCooperativeKernel) and the emulated GPU of CUSEQ_CUDA=EMULATE
+// How the .cu files launch kernels: one helper for the GPU (cudaLaunchKernel,
+// what <<<...>>> calls, and cudaLaunchCooperativeKernel) and the emulated GPU of CUSEQ_CUDA=EMULATE
 // (emulator/), so the same source runs on both; see docs/gpu_emulator.md.
 // Dynamic shared memory is declared with CUSEQ_DYNAMIC_SHARED for the same
 // reason (an `extern __shared__` array cannot be one block's memory in C++).
@@ -25,6 +25,25 @@ struct LaunchShape {
   cudaStream_t stream = nullptr;
 };
 
+#if !defined(CUSEQ_EMULATED_GPU)
+// Converts the arguments to the kernel's parameter types once, as <<<...>>>
+// does, and hands `launcher` (cudaLaunchKernel or cudaLaunchCooperativeKernel)
+// pointers to them.
+template <class Launcher, class... Params, class... Args>
+cudaError_t launch_with(Launcher launcher, void (*kernel)(Params...), const LaunchShape& shape,
+                        Args&&... args) {
+  static_assert(sizeof...(Params) == sizeof...(Args), "wrong number of kernel arguments");
+  std::tuple<std::decay_t<Params>...> parameters(std::forward<Args>(args)...);
+  return std::apply(
+      [&](auto&... values) {
+        void* pointers[] = {static_cast<void*>(&values)...};
+        return launcher(reinterpret_cast<const void*>(kernel), shape.grid, shape.block, pointers,
+                        shape.dynamic_shared_bytes, shape.stream);
+      },
+      parameters);
+}
+#endif
+
 // kernel<<<grid, block, dynamic_shared_bytes, stream>>>(args...); errors are
 // read as after <<<...>>>, with cudaGetLastError (CUSEQ_CUDA_CHECK_LAUNCH).
 template <class... Params, class... Args>
@@ -34,8 +53,9 @@ void launch_kernel(void (*kernel)(Params...), const LaunchShape& shape, Args&&..
       kernel, {nullptr, shape.grid, shape.block, shape.dynamic_shared_bytes, shape.stream, false},
       std::forward<Args>(args)...);
 #else
-  kernel<<<shape.grid, shape.block, shape.dynamic_shared_bytes, shape.stream> > >(
-      std::forward<Args>(args)...);
+  launch_with([](const void* f, dim3 g, dim3 b, void** a, std::size_t s,
+                 cudaStream_t t) { return cudaLaunchKernel(f, g, b, a, s, t); },
+              kernel, shape, std::forward<Args>(args)...);
 #endif
 }
 
@@ -49,16 +69,9 @@ cudaError_t launch_cooperative_kernel(void (*kernel)(Params...), const LaunchSha
       kernel, {nullptr, shape.grid, shape.block, shape.dynamic_shared_bytes, shape.stream, true},
       std::forward<Args>(args)...);
 #else
-  // The parameters, converted once; the launch reads them through pointers.
-  std::tuple<std::decay_t<Params>...> parameters(std::forward<Args>(args)...);
-  return std::apply(
-      [&](auto&... values) {
-        void* pointers[] = {static_cast<void*>(&values)...};
-        return cudaLaunchCooperativeKernel(reinterpret_cast<const void*>(kernel), shape.grid,
-                                           shape.block, pointers, shape.dynamic_shared_bytes,
-                                           shape.stream);
-      },
-      parameters);
+  return launch_with([](const void* f, dim3 g, dim3 b, void** a, std::size_t s,
+                        cudaStream_t t) { return cudaLaunchCooperativeKernel(f, g, b, a, s, t); },
+                     kernel, shape, std::forward<Args>(args)...);
 #endif
 }
 
