@@ -189,7 +189,7 @@ TEST(Emulator, GridSyncOrdersWritesAcrossTheBlocksOfACooperativeLaunch) {
   for (int b = 0; b < kBlocks; ++b) EXPECT_EQ(ordered[b], 100 + (b + 1) % kBlocks);
   // Without it, the resident blocks' threads interleave: some read first.
   bool stale = false;
-  for (int attempt = 0; attempt < 4 && !stale; ++attempt) {
+  for (int attempt = 0; attempt < 8 && !stale; ++attempt) {
     DeviceVector<int> fresh_slots(kBlocks), fresh_out(kBlocks);
     ASSERT_EQ(launch(exchange_between_blocks, shape(kBlocks, 128, 0, true), false,
                      fresh_slots.get(), fresh_out.get()),
