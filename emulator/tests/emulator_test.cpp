@@ -103,7 +103,8 @@ TEST(Emulator, DynamicSharedMemoryOverrunIsReported) {
             cudaSuccess);
 }
 
-__global__ void overrun_static_shared(int count, int* out) {
+// Used only where AddressSanitizer can see static shared memory.
+[[maybe_unused]] __global__ void overrun_static_shared(int count, int* out) {
   __shared__ float values[kBlock];
   float* const row = values;  // through a pointer, as most overruns are
   for (int i = threadIdx.x; i <= count; i += blockDim.x) row[i] = 1.0f;
