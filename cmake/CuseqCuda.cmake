@@ -1,6 +1,14 @@
-# Decides whether the CUDA backend is built (CUSEQ_WITH_CUDA) from CUSEQ_CUDA.
+# Decides whether the CUDA backend is built (CUSEQ_WITH_CUDA) from CUSEQ_CUDA,
+# and whether on the emulated GPU (CUSEQ_EMULATED_GPU, CUSEQ_CUDA=EMULATE):
+# the CUDA sources compiled as C++ against tests/gpu_emulator/, without nvcc, cuDNN or NCCL.
 set(CUSEQ_WITH_CUDA OFF)
-if(NOT CUSEQ_CUDA STREQUAL "OFF")
+set(CUSEQ_EMULATED_GPU OFF)
+if(CUSEQ_CUDA STREQUAL "EMULATE")
+  set(CUSEQ_WITH_CUDA ON)
+  set(CUSEQ_EMULATED_GPU ON)
+  # Timing the emulator measures nothing; the benchmarks also compare with cuDNN.
+  set(CUSEQ_BUILD_BENCHMARKS OFF)
+elseif(NOT CUSEQ_CUDA STREQUAL "OFF")
   if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
     set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
   endif()
@@ -13,7 +21,9 @@ if(NOT CUSEQ_CUDA STREQUAL "OFF")
   endif()
 endif()
 
-if(CUSEQ_WITH_CUDA)
+if(CUSEQ_EMULATED_GPU)
+  message(STATUS "cuseq: CUDA backend on the emulated GPU (CUSEQ_CUDA=EMULATE; tests only)")
+elseif(CUSEQ_WITH_CUDA)
   # A100 (80) and H100 (90) by default; -DCMAKE_CUDA_ARCHITECTURES=... to change.
   if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
     set(CMAKE_CUDA_ARCHITECTURES 80 90)

@@ -1,5 +1,7 @@
 # libcuseq.so from core/, kernels/ and layers/. File names choose the build:
-# *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without.
+# *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without;
+# cudnn_*_cuda.cpp only with a real CUDA toolkit, *_without_cudnn.cpp otherwise
+# (CPU-only and emulated-GPU builds).
 set(CUSEQ_SOURCE_FOLDERS core kernels layers)
 set(cuseq_sources "")
 foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
@@ -23,6 +25,12 @@ if(CUSEQ_WITH_KERAS)
   list(FILTER cuseq_sources EXCLUDE REGEX "_without_keras\\.cpp$")
 else()
   list(FILTER cuseq_sources EXCLUDE REGEX "/layers/keras/")
+endif()
+# cuDNN's files only on a real GPU; the emulated GPU has *_without_cudnn.cpp.
+if(CUSEQ_WITH_CUDA AND NOT CUSEQ_EMULATED_GPU)
+  list(FILTER cuseq_sources EXCLUDE REGEX "_without_cudnn\\.cpp$")
+else()
+  list(FILTER cuseq_sources EXCLUDE REGEX "/cudnn_[^/]*_cuda\\.cpp$")
 endif()
 # *_with_mpi.cpp only with MPI, *_without_mpi.cpp only without; the same for NCCL.
 if(CUSEQ_WITH_MPI)
@@ -62,7 +70,10 @@ if(CUSEQ_WITH_KERAS)
   target_include_directories(cuseq SYSTEM PRIVATE ${HDF5_C_INCLUDE_DIRS})
   target_link_libraries(cuseq PRIVATE ${HDF5_C_LIBRARIES} PkgConfig::CUSEQ_LIBZIP)
 endif()
-if(CUSEQ_WITH_CUDA)
+if(CUSEQ_EMULATED_GPU)
+  include(CuseqGpuEmulator)
+  cuseq_use_gpu_emulator(cuseq "${cuseq_sources}")
+elseif(CUSEQ_WITH_CUDA)
   target_compile_definitions(cuseq PRIVATE CUSEQ_WITH_CUDA)
   target_link_libraries(cuseq PRIVATE CUDA::cudart CUDA::cublas)
   if(CUSEQ_CUDNN_LIBRARY)

@@ -5,6 +5,9 @@
 #include "core/detail/caching_allocator.h"
 #include "core/detail/cuda_check.h"
 #include "cuseq/error.h"
+#if defined(CUSEQ_EMULATED_GPU)
+#include "cuseq_emulator/device_memory.h"
+#endif
 
 namespace cuseq::detail {
 namespace {
@@ -12,6 +15,17 @@ namespace {
 constexpr std::size_t kSmallGranule = 512;
 constexpr std::size_t kLargeThreshold = 1 << 20;
 constexpr std::size_t kLargeGranule = 2 << 20;
+
+// On the emulated GPU only the bytes a block was handed out for may be
+// touched: a kernel, copy or GEMM that reaches into the rounding, or into a
+// block back in the cache, is reported there (on a GPU it goes unnoticed).
+void mark_usable(void* pointer, std::size_t bytes) {
+#if defined(CUSEQ_EMULATED_GPU)
+  emulator::set_usable_bytes(pointer, bytes);
+#else
+  (void)pointer, (void)bytes;
+#endif
+}
 
 }  // namespace
 
@@ -36,6 +50,7 @@ void* CachingAllocator::allocate(std::size_t bytes, void* stream) {
     pointer = device_malloc(size);
   }
   live_[pointer] = Block{block_size, stream};
+  mark_usable(pointer, bytes);
   stats_.bytes_in_use += block_size;
   stats_.peak_bytes_in_use = std::max(stats_.peak_bytes_in_use, stats_.bytes_in_use);
   return pointer;
@@ -47,6 +62,7 @@ void CachingAllocator::deallocate(void* pointer) noexcept {
   if (found == live_.end()) return;
   const Block block = found->second;
   live_.erase(found);
+  mark_usable(pointer, 0);
   stats_.bytes_in_use -= block.size;
   stats_.bytes_cached += block.size;
   free_.emplace(std::make_pair(block.stream, block.size), pointer);

@@ -76,7 +76,7 @@ void throw_cublas_error(cublasStatus_t status, const char* call, const char* fil
        cublasGetStatusString(status), ")");
 }
 
-#if __has_include(<cudnn.h>)
+#if defined(CUSEQ_CUDNN_HEADER)
 void throw_cudnn_error(cudnnStatus_t status, const char* call, const char* file, int line) {
   fail("cuDNN", call, " failed at ", file, ":", line, ": ", cudnnGetErrorString(status));
 }

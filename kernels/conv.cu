@@ -14,6 +14,7 @@
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/for_each_cuda.cuh"
+#include "kernels/kernel_launch.cuh"
 
 namespace cuseq::detail {
 namespace {
@@ -195,7 +196,8 @@ void launch_gemm(std::int64_t m, std::int64_t n, std::int64_t k, unsigned splits
                  std::int64_t k_chunk, A a, B b, Store store) {
   if (m == 0 || n == 0) return;
   const dim3 grid(tiles(m, kTileM), tiles(n, kTileN), splits);
-  implicit_gemm_kernel<T><<<grid, kThreads, 0, launch_stream()>>>(m, n, k, k_chunk, a, b, store);
+  launch_kernel(implicit_gemm_kernel<T, A, B, Store>, {grid, dim3(kThreads), 0, launch_stream()}, m,
+                n, k, k_chunk, a, b, store);
   CUSEQ_CUDA_CHECK_LAUNCH();
 }
 

@@ -16,6 +16,12 @@
 #include "kernels/cuda_launch.h"
 #include "kernels/cudnn_handle.h"
 
+namespace cuseq {
+
+bool built_with_cudnn() { return true; }
+
+}  // namespace cuseq
+
 namespace cuseq::ops {
 namespace {
 

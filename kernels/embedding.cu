@@ -16,6 +16,7 @@
 #include "kernels/embedding_kernels.h"
 #include "kernels/embedding_math.h"
 #include "kernels/for_each_cuda.cuh"
+#include "kernels/kernel_launch.cuh"
 
 namespace cuseq::detail {
 namespace {
@@ -101,8 +102,8 @@ std::int64_t EmbeddingKernels<Cuda>::first_invalid_id(const Tensor& ids, std::in
   if (count == 0) return -1;
   Tensor first_bad = device_buffer(1, ids.device());
   Kernels<Cuda>::fill(first_bad, INT_MAX);
-  find_invalid_kernel<<<grid_for(count), kThreads, 0, launch_stream()>>>(
-      ids.data<std::int32_t>(), count, input_dim, first_bad.data<int>());
+  launch_kernel(find_invalid_kernel, {dim3(grid_for(count)), dim3(kThreads), 0, launch_stream()},
+                ids.data<std::int32_t>(), count, input_dim, first_bad.data<int>());
   CUSEQ_CUDA_CHECK_LAUNCH();
   const int position = first_bad.to(Device::cpu()).data<int>()[0];
   return position == INT_MAX ? -1 : position;
@@ -144,9 +145,10 @@ void EmbeddingKernels<Cuda>::accumulate_grad(const Tensor& ids, const Tensor& gr
       static_cast<int>(std::min<std::int64_t>(std::max<std::int64_t>(dim, 32), kThreads));
   dispatch_floating(grad_table.dtype(), "embedding_grad", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    segment_grad_kernel<T><<<static_cast<unsigned>(count), threads, 0, launch_stream()>>>(
-        sorted_ids.data<std::int32_t>(), sorted_positions.data<std::int32_t>(), count,
-        grad_out.data<T>(), dim, grad_table.data<T>());
+    launch_kernel(segment_grad_kernel<T>,
+                  {dim3(static_cast<unsigned>(count)), dim3(threads), 0, launch_stream()},
+                  sorted_ids.data<std::int32_t>(), sorted_positions.data<std::int32_t>(), count,
+                  grad_out.data<T>(), dim, grad_table.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

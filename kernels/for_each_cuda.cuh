@@ -9,6 +9,7 @@
 #include "core/detail/cuda_check.h"
 #include "kernels/backend.h"
 #include "kernels/cuda_launch.h"
+#include "kernels/kernel_launch.cuh"
 
 namespace cuseq::detail {
 
@@ -26,8 +27,9 @@ void for_each_index(Cuda, std::int64_t count, const Body& body) {
   if (count == 0) return;
   constexpr int kThreads = 256;
   const std::int64_t blocks = std::min<std::int64_t>((count + kThreads - 1) / kThreads, 65535 * 8);
-  for_each_index_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, launch_stream()>>>(count,
-                                                                                         body);
+  launch_kernel(for_each_index_kernel<Body>,
+                {dim3(static_cast<unsigned>(blocks)), dim3(kThreads), 0, launch_stream()}, count,
+                body);
   CUSEQ_CUDA_CHECK_LAUNCH();
 }
 

@@ -9,6 +9,7 @@
 #include "core/detail/cuda_check.h"
 #include "kernels/backend.h"
 #include "kernels/cuda_launch.h"
+#include "kernels/kernel_launch.cuh"
 #include "kernels/loss_math.h"
 
 namespace cuseq::detail {
@@ -83,7 +84,9 @@ void for_each_row(Cuda, std::int64_t rows, std::int64_t, const Body& body) {
   constexpr int kThreads = 256, kRowsPerBlock = kThreads / kWarp;
   const std::int64_t blocks =
       std::min<std::int64_t>((rows + kRowsPerBlock - 1) / kRowsPerBlock, 65535 * 8);
-  for_each_row_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, launch_stream()>>>(rows, body);
+  launch_kernel(for_each_row_kernel<Body>,
+                {dim3(static_cast<unsigned>(blocks)), dim3(kThreads), 0, launch_stream()}, rows,
+                body);
   CUSEQ_CUDA_CHECK_LAUNCH();
 }
 
@@ -116,9 +119,10 @@ std::int64_t LossKernels<Cuda>::first_invalid_label(const Tensor& labels, std::i
   CUSEQ_CUDA_CHECK(
       cudaMemcpyAsync(flag, &none, sizeof(none), cudaMemcpyHostToDevice, launch_stream()));
   constexpr int kThreads = 256;
-  first_invalid_label_kernel<<<static_cast<unsigned>((count + kThreads - 1) / kThreads), kThreads,
-                               0, launch_stream()>>>(labels.data<std::int32_t>(), count, classes,
-                                                     flag);
+  launch_kernel(first_invalid_label_kernel,
+                {dim3(static_cast<unsigned>((count + kThreads - 1) / kThreads)), dim3(kThreads), 0,
+                 launch_stream()},
+                labels.data<std::int32_t>(), count, classes, flag);
   CUSEQ_CUDA_CHECK_LAUNCH();
   unsigned long long result = none;
   CUSEQ_CUDA_CHECK(

@@ -68,12 +68,12 @@ void OptimizerKernels<Cuda>::clipped_squared_norm(const Tensor& grad, double cli
   Tensor partials = Tensor::empty(Shape{blocks}, DType::float64, grad.device());
   dispatch_floating(grad.dtype(), "clipped_squared_norm", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    clipped_squared_norm_partials<T>
-        <<<static_cast<unsigned>(blocks), kNormThreads, 0, launch_stream()>>>(
-            grad.data<T>(), count, share, T(clipvalue), partials.data<double>());
+    launch_kernel(clipped_squared_norm_partials<T>,
+                  {dim3(static_cast<unsigned>(blocks)), dim3(kNormThreads), 0, launch_stream()},
+                  grad.data<T>(), count, share, T(clipvalue), partials.data<double>());
     CUSEQ_CUDA_CHECK_LAUNCH();
-    sum_partials<T><<<1, kNormThreads, 0, launch_stream()>>>(
-        partials.data<double>(), static_cast<int>(blocks), out.data<T>());
+    launch_kernel(sum_partials<T>, {dim3(1), dim3(kNormThreads), 0, launch_stream()},
+                  partials.data<double>(), static_cast<int>(blocks), out.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

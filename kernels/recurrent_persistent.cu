@@ -18,6 +18,7 @@
 #include "core/detail/cuda_check.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
+#include "kernels/kernel_launch.cuh"
 #include "kernels/recurrent_persistent_kernels.h"
 #include "kernels/recurrent_steps.h"
 
@@ -77,7 +78,7 @@ template <class T, Activation kActivation, Activation kRecurrent>
 __global__ void __launch_bounds__(kThreads)
     persistent_forward_kernel(StepForward<T> s, ForwardBuffers<T> buffers,
                               const T* recurrent_kernel, int units_per_block) {
-  extern __shared__ __align__(16) unsigned char shared_raw[];
+  CUSEQ_DYNAMIC_SHARED(unsigned char, shared_raw);
   cg::grid_group grid = cg::this_grid();
   const int H = static_cast<int>(s.units), batch = static_cast<int>(s.batch);
   const int gates = gate_count(s.cell), width = gates * H;
@@ -137,7 +138,7 @@ template <class T, Activation kActivation, Activation kRecurrent>
 __global__ void __launch_bounds__(kThreads)
     persistent_backward_kernel(StepBackward<T> s, BackwardBuffers<T> buffers,
                                const T* recurrent_kernel, int units_per_block) {
-  extern __shared__ __align__(16) unsigned char shared_raw[];
+  CUSEQ_DYNAMIC_SHARED(unsigned char, shared_raw);
   cg::grid_group grid = cg::this_grid();
   const int H = static_cast<int>(s.units), batch = static_cast<int>(s.batch);
   const int width = gate_count(s.cell) * H;
@@ -259,16 +260,16 @@ LaunchPlan backward_plan(RecurrentCell cell, std::int64_t batch, std::int64_t un
 }
 
 // Launches a persistent kernel, whose arguments are (step, buffers,
-// recurrent_kernel, units per block), as `plan` says. The arguments are
-// copies: cudaLaunchCooperativeKernel reads them through pointers.
+// recurrent_kernel, units per block), as `plan` says.
 template <class Step, class Buffers, class T>
-void launch_cooperative(const void* kernel, const LaunchPlan& plan, Step step, Buffers buffers,
-                        const T* recurrent_kernel, const char* what) {
+void launch_cooperative(void (*kernel)(Step, Buffers, const T*, int), const LaunchPlan& plan,
+                        const Step& step, const Buffers& buffers, const T* recurrent_kernel,
+                        const char* what) {
   check(plan.reason.empty(), what, plan.reason);  // ineligibility() said it fits: a safety net
-  int per_block = plan.units_per_block;
-  void* args[] = {&step, &buffers, &recurrent_kernel, &per_block};
-  CUSEQ_CUDA_CHECK(cudaLaunchCooperativeKernel(kernel, dim3(plan.blocks), dim3(kThreads), args,
-                                               plan.shared_bytes, launch_stream()));
+  const LaunchShape shape{dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
+                          plan.shared_bytes, launch_stream()};
+  CUSEQ_CUDA_CHECK(launch_cooperative_kernel(kernel, shape, step, buffers, recurrent_kernel,
+                                             plan.units_per_block));
 }
 
 }  // namespace
@@ -306,7 +307,7 @@ void RecurrentPersistentKernels<Cuda>::forward(const StepForward<T>& first,
                                                const T* recurrent_kernel) {
   with_cell_activations(first.activation, first.recurrent_activation, [&](auto a, auto r) {
     constexpr Activation kA = decltype(a)::value, kR = decltype(r)::value;
-    launch_cooperative(reinterpret_cast<const void*>(&persistent_forward_kernel<T, kA, kR>),
+    launch_cooperative(&persistent_forward_kernel<T, kA, kR>,
                        forward_plan<T, kA, kR>(first.cell, first.batch, first.units), first,
                        buffers, recurrent_kernel, "persistent recurrent forward");
   });
@@ -319,7 +320,7 @@ void RecurrentPersistentKernels<Cuda>::backward(const StepBackward<T>& first,
                                                 const T* recurrent_kernel) {
   with_cell_activations(first.activation, first.recurrent_activation, [&](auto a, auto r) {
     constexpr Activation kA = decltype(a)::value, kR = decltype(r)::value;
-    launch_cooperative(reinterpret_cast<const void*>(&persistent_backward_kernel<T, kA, kR>),
+    launch_cooperative(&persistent_backward_kernel<T, kA, kR>,
                        backward_plan<T, kA, kR>(first.cell, first.batch, first.units), first,
                        buffers, recurrent_kernel, "persistent recurrent backward");
   });

@@ -8,6 +8,7 @@
 #include "kernels/backend.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
+#include "kernels/kernel_launch.cuh"
 #include "kernels/reduce_math.h"
 
 namespace cuseq::detail {
@@ -76,11 +77,13 @@ void Kernels<Cuda>::reduce(Reduction reduction, const Tensor& x, std::int64_t ou
   dispatch_floating(x.dtype(), "reduce", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (inner == 1) {
-      reduce_contiguous_kernel<T><<<static_cast<unsigned>(outer), kThreads, 0, launch_stream()>>>(
-          reduction, x.data<T>(), extent, out.data<T>());
+      launch_kernel(reduce_contiguous_kernel<T>,
+                    {dim3(static_cast<unsigned>(outer)), dim3(kThreads), 0, launch_stream()},
+                    reduction, x.data<T>(), extent, out.data<T>());
     } else {
-      reduce_strided_kernel<T><<<blocks_for(outer * inner), kThreads, 0, launch_stream()>>>(
-          reduction, x.data<T>(), outer, extent, inner, out.data<T>());
+      launch_kernel(reduce_strided_kernel<T>,
+                    {dim3(blocks_for(outer * inner)), dim3(kThreads), 0, launch_stream()},
+                    reduction, x.data<T>(), outer, extent, inner, out.data<T>());
     }
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
@@ -92,8 +95,8 @@ void Kernels<Cuda>::argmax(const Tensor& x, std::int64_t columns, Tensor& out) {
   if (rows == 0) return;
   dispatch_floating(x.dtype(), "argmax", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    argmax_kernel<T><<<blocks_for(rows), kThreads, 0, launch_stream()>>>(x.data<T>(), rows, columns,
-                                                                         out.data<std::int32_t>());
+    launch_kernel(argmax_kernel<T>, {dim3(blocks_for(rows)), dim3(kThreads), 0, launch_stream()},
+                  x.data<T>(), rows, columns, out.data<std::int32_t>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

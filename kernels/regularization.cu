@@ -57,11 +57,12 @@ void RegularizationKernels<Cuda>::penalty(const Tensor& w, double l1, double l2,
   Tensor partials = Tensor::empty(Shape{std::int64_t{blocks}}, DType::float64, w.device());
   dispatch_floating(w.dtype(), "regularization_penalty", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    penalty_partials_kernel<T><<<blocks, kThreads, 0, launch_stream()>>>(
-        w.data<T>(), w.numel(), l1, l2, partials.data<double>());
+    launch_kernel(penalty_partials_kernel<T>,
+                  {dim3(static_cast<unsigned>(blocks)), dim3(kThreads), 0, launch_stream()},
+                  w.data<T>(), w.numel(), l1, l2, partials.data<double>());
     CUSEQ_CUDA_CHECK_LAUNCH();
-    penalty_finish_kernel<T>
-        <<<1, kThreads, 0, launch_stream()>>>(partials.data<double>(), blocks, out.data<T>());
+    launch_kernel(penalty_finish_kernel<T>, {dim3(1), dim3(kThreads), 0, launch_stream()},
+                  partials.data<double>(), blocks, out.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

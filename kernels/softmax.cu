@@ -7,6 +7,7 @@
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/fast_math.h"
+#include "kernels/kernel_launch.cuh"
 #include "kernels/reduce_math.h"
 
 namespace cuseq::detail {
@@ -68,9 +69,9 @@ void Kernels<Cuda>::softmax_forward(const Tensor& x, std::int64_t columns, Tenso
   if (rows == 0) return;
   dispatch_floating(x.dtype(), "softmax", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    softmax_forward_kernel<T>
-        <<<softmax_grid(rows), dim3(kWarp, kRowsPerBlock), 0, launch_stream()>>>(
-            x.data<T>(), rows, columns, y.data<T>());
+    launch_kernel(softmax_forward_kernel<T>,
+                  {softmax_grid(rows), dim3(kWarp, kRowsPerBlock), 0, launch_stream()}, x.data<T>(),
+                  rows, columns, y.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }
@@ -82,9 +83,9 @@ void Kernels<Cuda>::softmax_backward(const Tensor& y, const Tensor& dy, std::int
   if (rows == 0) return;
   dispatch_floating(y.dtype(), "softmax_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    softmax_backward_kernel<T>
-        <<<softmax_grid(rows), dim3(kWarp, kRowsPerBlock), 0, launch_stream()>>>(
-            y.data<T>(), dy.data<T>(), rows, columns, dx.data<T>());
+    launch_kernel(softmax_backward_kernel<T>,
+                  {softmax_grid(rows), dim3(kWarp, kRowsPerBlock), 0, launch_stream()}, y.data<T>(),
+                  dy.data<T>(), rows, columns, dx.data<T>());
     CUSEQ_CUDA_CHECK_LAUNCH();
   });
 }

@@ -90,6 +90,7 @@ TEST(ConvGpu, WeightGradientIsBitwiseReproducible) {
 
 TEST(ConvGpu, ForwardMatchesCudnn) {
   CUSEQ_REQUIRE_GPU();
+  CUSEQ_REQUIRE_CUDNN();
   for (const Case& c : kCases) {
     const Window1d w = window_of(c);
     const Tensor x = random_tensor<float>({c.batch, c.steps, c.channels}, 7, kGpu);

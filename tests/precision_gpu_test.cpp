@@ -115,17 +115,18 @@ TEST(MixedPrecisionGemm, Float64GemmIgnoresTheSetting) {
   EXPECT_EQ(ops::matmul(a, b).to_vector<double>(), plain);
 }
 
-// Losses of `steps` updates of a small LSTM model on the GPU.
+// Losses of `steps` updates of a small LSTM model on the GPU (smaller still
+// on the emulated GPU).
 std::vector<double> train_losses(const TokenFile& corpus, GemmPrecision precision, int steps) {
   LanguageModelConfig config;
   config.vocab_size = 16;
   config.embedding_dim = 16;
-  config.units = 64;
+  config.units = testing::kEmulatedGpu ? 32 : 64;
   config.layers = 2;
   LanguageModel model(config, Device::cuda());
   LanguageModelTrainOptions options;
   options.batch_size = 8;
-  options.steps_per_window = 16;
+  options.steps_per_window = testing::kEmulatedGpu ? 8 : 16;
   options.learning_rate = 0.01;
   options.global_clipnorm = 5.0;
   options.verbose = 0;

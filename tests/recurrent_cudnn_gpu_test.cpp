@@ -67,18 +67,21 @@ void expect_ours_match_cudnn(RecurrentCell cell, bool return_sequences) {
 
 TEST(RecurrentCudnnGpu, LstmMatchesCudnnOutputsAndAllGradients) {
   CUSEQ_REQUIRE_GPU();
+  CUSEQ_REQUIRE_CUDNN();
   expect_ours_match_cudnn(RecurrentCell::lstm, true);
   expect_ours_match_cudnn(RecurrentCell::lstm, false);
 }
 
 TEST(RecurrentCudnnGpu, GruMatchesCudnnOutputsAndAllGradients) {
   CUSEQ_REQUIRE_GPU();
+  CUSEQ_REQUIRE_CUDNN();
   expect_ours_match_cudnn(RecurrentCell::gru, true);
   expect_ours_match_cudnn(RecurrentCell::gru, false);
 }
 
 TEST(RecurrentCudnnGpu, RejectsGoBackwards) {
   CUSEQ_REQUIRE_GPU();
+  CUSEQ_REQUIRE_CUDNN();
   ops::RecurrentSpec spec;
   spec.go_backwards = true;
   const ops::RecurrentWeights weights{Tensor::zeros({3, 8}, DType::float32, kGpu),

@@ -172,9 +172,13 @@ void expect_persistent_matches_standard(const PersistentCase& c) {
   }
 }
 
+// Units spread over many blocks: at most one block per SM, 132 SMs on an
+// H200, 4 on the emulated GPU (whose shared memory also holds less).
+constexpr std::int64_t kManyBlockUnits = testing::kEmulatedGpu ? 40 : 256;
+
 void expect_all_sizes_match(RecurrentCell cell) {
   for (const std::int64_t batch : {1, 5, 16}) {
-    for (const std::int64_t units : {8, 33, 256}) {
+    for (const std::int64_t units : {std::int64_t{8}, std::int64_t{33}, kManyBlockUnits}) {
       PersistentCase c;
       c.cell = cell, c.batch = batch, c.units = units;
       expect_persistent_matches_standard<float>(c);
@@ -204,7 +208,7 @@ TEST(RecurrentPersistentGpu, GoBackwardsAndFinalOutputOnlyMatch) {
     PersistentCase c;
     c.cell = cell, c.go_backwards = true;
     expect_persistent_matches_standard<float>(c);
-    c.go_backwards = false, c.return_sequences = false, c.batch = 16, c.units = 256;
+    c.go_backwards = false, c.return_sequences = false, c.batch = 16, c.units = kManyBlockUnits;
     expect_persistent_matches_standard<float>(c);
   }
 }
@@ -223,13 +227,12 @@ TEST(RecurrentPersistentGpu, Float64MatchesToRoundOff) {
   expect_persistent_matches_standard<double>(c);
 }
 
-// 200 grid barriers forward and 200 backward: a missing or misplaced barrier
-// shows up as a wrong state long before the end. Units 256 spreads the work
-// over many blocks.
+// 200 grid barriers forward and 200 backward (60 emulated): a missing or
+// misplaced barrier shows up as a wrong state long before the end.
 TEST(RecurrentPersistentGpu, LongSequenceMatches) {
   CUSEQ_REQUIRE_GPU();
   PersistentCase c;
-  c.steps = 200, c.units = 256, c.batch = 5;
+  c.steps = testing::kEmulatedGpu ? 60 : 200, c.units = kManyBlockUnits, c.batch = 5;
   expect_persistent_matches_standard<float>(c);
 }
 

@@ -17,7 +17,22 @@
     GTEST_SKIP() << "no usable GPU: " << cuseq::cuda_unavailable_reason(); \
   }
 
+// Skips the current test where cuseq has no cuDNN (CPU-only and emulated-GPU builds).
+#define CUSEQ_REQUIRE_CUDNN()                                                                  \
+  if (!cuseq::built_with_cudnn()) {                                                            \
+    GTEST_SKIP() << "cuseq was built without cuDNN (the emulated GPU does not emulate cuDNN)"; \
+  }
+
 namespace cuseq::testing {
+
+// The GPU tests' binary of a CUSEQ_CUDA=EMULATE build, whose GPU is emulated
+// on the CPU: tests pick smaller sizes there (still several blocks), and the
+// full sizes on a real GPU.
+#if defined(CUSEQ_TEST_EMULATED_GPU)
+constexpr bool kEmulatedGpu = true;
+#else
+constexpr bool kEmulatedGpu = false;
+#endif
 
 // Deterministic pseudo-random values in [low, high), independent of cuseq's RNG.
 inline std::vector<double> random_values(std::size_t count, std::uint64_t seed, double low = -1.0,

@@ -12,6 +12,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libcli11-dev clang libclang-rt-14-dev
   libhdf5-dev libzip-dev nlohmann-json3-dev
+  libboost-context-dev
   fasttext wordnet-base
 )
 extra=("$@")

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, checks the formatting, builds cuseq with the CUDA backend
 # when nvcc is present (every .cu file compiles), runs every test, then builds
-# the CPU-only library with AddressSanitizer + UndefinedBehaviorSanitizer and
-# runs the tests again under them; last, builds the libFuzzer targets (clang)
-# and fuzzes the file readers (tests/fuzz/) for 30 s each.
+# the library with AddressSanitizer + UndefinedBehaviorSanitizer and the CUDA
+# code on the emulated GPU, and runs the tests again under them, the GPU tests
+# on the emulated GPU; last, builds the libFuzzer targets (clang) and fuzzes
+# the file readers (tests/fuzz/) for 30 s each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,14 +21,20 @@ cmake --build build/ci -j "$jobs"
 echo "== tests =="
 (cd build/ci && ctest -j "$jobs" --output-on-failure --timeout 600)
 
-echo "== CPU-only build with ASan + UBSan =="
-cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSEQ_CUDA=OFF \
+# The sanitizer build is also the emulated-GPU build (docs/gpu_emulator.md):
+# the CPU tests run as without a GPU, the GPU tests run every CUDA kernel and
+# cuBLAS call on the emulated GPU, all under ASan + UBSan.
+echo "== build with ASan + UBSan, the CUDA code on the emulated GPU (CUSEQ_CUDA=EMULATE) =="
+cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSEQ_CUDA=EMULATE \
   -DCUSEQ_SANITIZE=ON -DCUSEQ_KERAS=ON -DCUSEQ_BUILD_BENCHMARKS=OFF -DCUSEQ_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/ci-asan -j "$jobs"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 echo "== tests under ASan + UBSan =="
 # The installed-package test links an uninstrumented program: not meaningful here.
-(cd build/ci-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest -j "$jobs" --output-on-failure --timeout 900 -E InstalledPackage)
+(cd build/ci-asan && ctest -j "$jobs" --output-on-failure --timeout 900 -LE gpu -E InstalledPackage)
+echo "== GPU tests on the emulated GPU, under ASan + UBSan =="
+(cd build/ci-asan && ctest -j "$jobs" --output-on-failure --timeout 900 -L gpu)
+bash tools/gpu_test_summary.sh build/ci-asan --only-skip-for 'cuDNN|NCCL'
 
 echo "== libFuzzer targets (clang, ASan + UBSan): replay tests/fuzz/corpus/, then 30 s each =="
 CC=clang CXX=clang++ cmake -S . -B build/ci-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

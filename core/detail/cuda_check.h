@@ -4,7 +4,9 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
-#if __has_include(<cudnn.h>)  // cuDNN is optional: only its comparison backends use it
+// cuDNN is optional (only its comparison backends use it) and never emulated.
+#if __has_include(<cudnn.h>) && !defined(CUSEQ_EMULATED_GPU)
+#define CUSEQ_CUDNN_HEADER 1
 #include <cudnn.h>
 #endif
 
@@ -13,7 +15,7 @@ namespace cuseq::detail {
 void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line);
 void throw_cublas_error(cublasStatus_t status, const char* call, const char* file, int line);
 
-#if __has_include(<cudnn.h>)
+#if defined(CUSEQ_CUDNN_HEADER)
 void throw_cudnn_error(cudnnStatus_t status, const char* call, const char* file, int line);
 inline void check_cudnn_status(cudnnStatus_t status, const char* call, const char* file, int line) {
   if (status != CUDNN_STATUS_SUCCESS) throw_cudnn_error(status, call, file, line);

@@ -13,7 +13,13 @@
 #include "cuseq/export.h"
 #include "cuseq/recurrent_ops.h"
 
-namespace cuseq::ops {
+namespace cuseq {
+
+// Whether the cuDNN comparison backends (CudnnRnn, ops::conv1d_forward_cudnn)
+// were built: CUDA builds with cuDNN, not CPU-only or emulated-GPU builds.
+CUSEQ_API bool built_with_cudnn();
+
+namespace ops {
 
 class CUSEQ_API CudnnRnn {
  public:
@@ -44,4 +50,5 @@ class CUSEQ_API CudnnRnn {
   std::unique_ptr<Plan> plan_;
 };
 
-}  // namespace cuseq::ops
+}  // namespace ops
+}  // namespace cuseq

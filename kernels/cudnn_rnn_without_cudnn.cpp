@@ -1,12 +1,17 @@
-// The CPU-only build has no cuDNN: every use is a clear error.
+// Builds without cuDNN (CPU-only, or the emulated GPU, which runs no cuDNN):
+// every use is a clear error.
 #include "cuseq/cudnn_rnn.h"
 
-namespace cuseq::ops {
+namespace cuseq {
+
+bool built_with_cudnn() { return false; }
+
+namespace ops {
 
 struct CudnnRnn::Plan {};
 
 CudnnRnn::CudnnRnn(const RecurrentSpec&, const RecurrentWeights&, std::int64_t, std::int64_t) {
-  fail("CudnnRnn", "cuseq was built without CUDA (CUSEQ_CUDA=OFF): no cuDNN");
+  fail("CudnnRnn", "cuseq was built without cuDNN (CPU-only or emulated-GPU build)");
 }
 CudnnRnn::~CudnnRnn() = default;
 RecurrentTape CudnnRnn::forward(const Tensor&, const Tensor&, const Tensor&) { return {}; }
@@ -19,4 +24,5 @@ const std::string& CudnnRnn::math() const {
   return none;
 }
 
-}  // namespace cuseq::ops
+}  // namespace ops
+}  // namespace cuseq
