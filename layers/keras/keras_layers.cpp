@@ -287,7 +287,10 @@ LayerConfig cuseq_config(const std::string& type, const Schema& schema, const Js
     if (!allowed)
       unsupported(layer, fixed.key, value, " (cuseq supports " + fixed.allowed[0].dump() + ")");
   }
-  for (const auto& [key, value] : config.items()) {
+  for (const auto& item : config.items()) {
+    // Named copies, not a structured binding: C++17 lambdas cannot capture bindings.
+    const std::string& key = item.key();
+    const Json& value = item.value();
     const bool known = ignored_key(key) ||
                        std::any_of(schema.options.begin(), schema.options.end(),
                                    [&](const Option& o) { return key == o.key; }) ||
