@@ -49,7 +49,7 @@ void with_cell_activations(Activation activation, Activation recurrent, Body&& b
 }
 
 template <class T>
-struct DropoutMaskBody {
+struct RecurrentDropoutMaskBody {
   Generator::Stream stream;
   std::uint64_t threshold;
   T keep_scale;
@@ -95,9 +95,9 @@ void RecurrentKernels<Where>::dropout_mask(double rate, Generator::Stream stream
   const std::uint64_t threshold = static_cast<std::uint64_t>(std::ldexp(rate, 32));
   dispatch_floating(mask.dtype(), "recurrent_dropout_mask", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(
-        Where{}, mask.numel(),
-        DropoutMaskBody<T>{stream, threshold, static_cast<T>(1.0 / (1.0 - rate)), mask.data<T>()});
+    for_each_index(Where{}, mask.numel(),
+                   RecurrentDropoutMaskBody<T>{stream, threshold,
+                                               static_cast<T>(1.0 / (1.0 - rate)), mask.data<T>()});
   });
 }
 
