@@ -51,6 +51,7 @@
 #include "cuseq/tensor.h"
 #include "cuseq/text.h"
 #include "cuseq/text_datasets.h"
+#include "cuseq/threads.h"
 #include "cuseq/time_block_ops.h"
 #include "cuseq/token_file.h"
 #include "cuseq/tokenizer.h"
