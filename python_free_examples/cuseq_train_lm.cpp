@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cuseq/communicators.h"
 #include "cuseq/cuseq.h"
 #include "example_args.h"
 
