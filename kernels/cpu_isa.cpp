@@ -6,6 +6,8 @@
 #include <cstring>
 #include <iostream>
 
+#include "cuseq/cpu_kernels.h"
+
 namespace cuseq::detail {
 namespace {
 
@@ -54,3 +56,15 @@ CpuLevel cpu_level() {
 }
 
 }  // namespace cuseq::detail
+
+namespace cuseq {
+
+const char* cpu_kernel_level() {
+#if defined(CUSEQ_CPU_DISPATCH)
+  return detail::cpu_level_name(detail::cpu_level());
+#else
+  return "single";
+#endif
+}
+
+}  // namespace cuseq

@@ -10,8 +10,9 @@
 // (the danger of compiling whole files with -mavx512f). Where CMake does not
 // define CUSEQ_CPU_DISPATCH (CUSEQ_NATIVE=ON, a compiler other than GCC, a
 // CPU other than x86-64) the loop runs flattened, compiled as the library is.
-// The loops' if-conversion (selects instead of branches, without which no
-// AVX2 loop vectorizes) needs -fno-trapping-math: CuseqLibrary.cmake sets it.
+// The exp/tanh/sigmoid loops' if-conversion (selects instead of branches,
+// without which they do not vectorize with AVX2) needs -fno-trapping-math:
+// CuseqLibrary.cmake sets it for their files.
 #pragma once
 
 namespace cuseq::detail {

@@ -11,6 +11,7 @@
 #include "cuseq/conv1d.h"
 #include "cuseq/conv_ops.h"
 #include "cuseq/corpus_tokenizer.h"
+#include "cuseq/cpu_kernels.h"
 #include "cuseq/csv.h"
 #include "cuseq/cudnn_rnn.h"
 #include "cuseq/dense.h"
