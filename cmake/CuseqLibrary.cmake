@@ -46,14 +46,6 @@ target_compile_definitions(cuseq PRIVATE CUSEQ_VERSION_STRING="${PROJECT_VERSION
 if(CUSEQ_CPU_DISPATCH)
   target_compile_definitions(cuseq PRIVATE CUSEQ_CPU_DISPATCH)
 endif()
-# The float exp/tanh/sigmoid loops (kernels/fast_math.h) of the recurrent cells
-# and the activations: without -fno-trapping-math GCC keeps a branch around
-# arithmetic that might raise a floating-point exception (cuseq reads no
-# exception flags), so they vectorized only with AVX-512's masks, never with
-# AVX2 or SSE. Only these files: elsewhere the flag made GCC turn float max
-# into integer cmov, 1.35x slower in the losses.
-set_source_files_properties(${PROJECT_SOURCE_DIR}/kernels/recurrent_cpu.cpp
-  ${PROJECT_SOURCE_DIR}/kernels/pointwise_cpu.cpp PROPERTIES COMPILE_OPTIONS -fno-trapping-math)
 target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} Threads::Threads)
 if(CUSEQ_WITH_CUDA)
   target_compile_definitions(cuseq PRIVATE CUSEQ_WITH_CUDA)

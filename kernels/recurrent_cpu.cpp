@@ -10,12 +10,13 @@ namespace cuseq::detail {
 // and the cell and whether the sample's step is real are constants inside the
 // loop, so it has no branches and the float cell math (fast_math.h)
 // vectorizes. The units of a step are independent, hence `omp simd`.
-// run_vectorized flattens the loop over a range of samples: the whole cell
-// math (exp, tanh) is inlined (with 96 float instantiations in this file GCC's
-// inlining budget would otherwise leave expm1_fast an out-of-line call, which
-// keeps the loop scalar).
+// `flatten` inlines the whole cell math (exp, tanh) into the loop: with 96
+// float instantiations in this file GCC's inlining budget otherwise leaves
+// expm1_fast an out-of-line call, which keeps the loop scalar. The samples of
+// a thread's range run in one copy of run_vectorized (cpu_isa.h).
 template <class Cell, bool kReal, class Body>
-void for_each_unit(Cell cell, std::int64_t sample, std::int64_t units, const Body& body) {
+[[gnu::flatten]] void for_each_unit(Cell cell, std::int64_t sample, std::int64_t units,
+                                    const Body& body) {
 #pragma omp simd
   for (std::int64_t unit = 0; unit < units; ++unit) body(cell, sample, unit, kReal);
 }
