@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A small model trained on a machine whose cores are busy with other work:
-# Embedding -> LSTM(32) -> Dense(1) (imdb_lstm --variant lstm, one epoch on
-# 2,000 reviews) run by each given build folder in turn, first with nothing
-# else started, then beside one busy loop per core; REPETITIONS rounds,
-# interleaved, medians of wall and CPU (user + system) seconds.
+# Embedding -> LSTM(32) -> Dense(1) (imdb_lstm --variant lstm, EPOCHS epochs
+# on SAMPLES reviews, default 2 and 4000) run by each given build folder in
+# turn, first with nothing else started, then beside one busy loop per core;
+# REPETITIONS rounds, interleaved, medians of wall and CPU (user + system)
+# seconds.
 #   bench/loaded_cpu.sh build/reference build/release [ENV=VALUE ...]
 # A folder name may carry environment settings for its runs after a colon:
 #   bench/loaded_cpu.sh build/ref build/ref:OMP_WAIT_POLICY=PASSIVE build/release
@@ -23,7 +24,8 @@ run_once() {  # build[:ENV=VALUE,...] load -> appends "wall cpu" to its log
   local build=${1%%:*} settings=() log=$work/$(echo "$1-$2" | tr '/:=,' '____')
   [[ $1 == *:* ]] && IFS=, read -r -a settings <<<"${1#*:}"
   env "${settings[@]}" /usr/bin/time -f "%e %U %S" -o "$work/time" \
-    "$build/python_free_examples/imdb_lstm" --variant lstm --epochs 1 --samples 2000 \
+    "$build/python_free_examples/imdb_lstm" --variant lstm --epochs "${EPOCHS:-2}" \
+    --samples "${SAMPLES:-4000}" \
     --device cpu --out "$work/out" >/dev/null
   awk '{print $1, $2 + $3}' "$work/time" >>"$log"
 }
