@@ -6,10 +6,11 @@
 # the core type explicitly (SkylakeX with AVX-512, else Haswell with AVX2) so
 # that the OpenBLAS numbers are fair; the tests never set it.
 # REPETITIONS=5 repeats each benchmark in random order (ratios.py then uses the
-# medians). OpenMP's default waiting spins: on cores that other processes keep
-# busy a descheduled thread stalls every parallel loop (ours and oneDNN's) for
-# milliseconds, so the load average is recorded beside the results; compare
-# runs at a low load, or set OMP_WAIT_POLICY=PASSIVE (slower per loop, no stalls).
+# medians). oneDNN's loops run on OpenMP, whose default waiting spins: on cores
+# that other processes keep busy a descheduled thread stalls each of its parallel
+# loops for milliseconds (cuseq's own pool does not wait for it), so the load
+# average is recorded beside the results; compare runs at a low load, or set
+# OMP_WAIT_POLICY=PASSIVE (slower per loop, no stalls).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build/bench}

@@ -1,7 +1,7 @@
-# CPU dependencies: OpenBLAS (cblas) for GEMM and OpenMP for loops. Debian's
+# CPU dependencies: OpenBLAS (cblas) for GEMM (loops run on cuseq's own thread
+# pool, core/thread_pool.cpp, hence Threads). Debian's
 # libopenblas-dev, or the copy tools/prepare_gpu_deps.sh unpacks into
 # .deps/openblas on machines without it.
-find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_path(CUSEQ_CBLAS_INCLUDE_DIR cblas.h
           HINTS ${PROJECT_SOURCE_DIR}/.deps/openblas/include
           PATH_SUFFIXES openblas-pthread openblas x86_64-linux-gnu/openblas-pthread

@@ -1,8 +1,8 @@
-# Optional scale-out backends of cuseq's Communicator (layers/cuseq/distributed.h).
+# Optional scale-out backends of cuseq's Communicator (layers/distributed/cuseq/communicators.h).
 # MPI (CUSEQ_MPI: AUTO = on when find_package(MPI) finds it) and NCCL (built
 # when CUDA, MPI and libnccl are all present: MPI hands the NCCL id around).
 # File names choose the build: *_with_mpi.cpp / *_without_mpi.cpp and
-# *_with_nccl_cuda.cpp / *_without_nccl.cpp (see CuseqLibrary.cmake).
+# *_with_nccl_cuda.cpp / *_without_nccl.cpp (see layers/distributed/CMakeLists.txt).
 set(CUSEQ_MPI AUTO CACHE STRING "Build the MPI communicator: AUTO (when MPI is found), ON or OFF")
 set_property(CACHE CUSEQ_MPI PROPERTY STRINGS AUTO ON OFF)
 

@@ -32,17 +32,8 @@ if(CUSEQ_WITH_CUDA AND NOT CUSEQ_EMULATED_GPU)
 else()
   list(FILTER cuseq_sources EXCLUDE REGEX "/cudnn_[^/]*_cuda\\.cpp$")
 endif()
-# *_with_mpi.cpp only with MPI, *_without_mpi.cpp only without; the same for NCCL.
-if(CUSEQ_WITH_MPI)
-  list(FILTER cuseq_sources EXCLUDE REGEX "_without_mpi\\.cpp$")
-else()
-  list(FILTER cuseq_sources EXCLUDE REGEX "_with_mpi\\.cpp$")
-endif()
-if(CUSEQ_WITH_NCCL)
-  list(FILTER cuseq_sources EXCLUDE REGEX "_without_nccl\\.cpp$")
-else()
-  list(FILTER cuseq_sources EXCLUDE REGEX "_with_nccl_cuda\\.cpp$")
-endif()
+# The MPI and NCCL communicators are a library of their own (layers/distributed/).
+list(FILTER cuseq_sources EXCLUDE REGEX "/layers/distributed/")
 
 add_library(cuseq SHARED ${cuseq_sources})
 add_library(cuseq::cuseq ALIAS cuseq)
@@ -60,11 +51,18 @@ endforeach()
 target_include_directories(cuseq
   PUBLIC $<INSTALL_INTERFACE:include>
   PRIVATE ${PROJECT_SOURCE_DIR} ${CUSEQ_CBLAS_INCLUDE_DIR})
+# Users compile against headers that need C++17, whatever their own default.
+target_compile_features(cuseq PUBLIC cxx_std_17)
+# -fopenmp-simd: `#pragma omp simd` in the CPU kernels, without OpenMP's
+# runtime (the loops run on cuseq's own thread pool, core/thread_pool.cpp).
 target_compile_options(cuseq PRIVATE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra ${CUSEQ_CPU_ARCH_FLAGS}>
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -fopenmp-simd ${CUSEQ_CPU_ARCH_FLAGS}>
   $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall>)
 target_compile_definitions(cuseq PRIVATE CUSEQ_VERSION_STRING="${PROJECT_VERSION}")
-target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} OpenMP::OpenMP_CXX Threads::Threads)
+if(CUSEQ_CPU_DISPATCH)
+  target_compile_definitions(cuseq PRIVATE CUSEQ_CPU_DISPATCH)
+endif()
+target_link_libraries(cuseq PRIVATE ${CUSEQ_OPENBLAS_LIBRARY} Threads::Threads)
 target_link_libraries(cuseq PRIVATE nlohmann_json::nlohmann_json)
 if(CUSEQ_WITH_KERAS)
   target_include_directories(cuseq SYSTEM PRIVATE ${HDF5_C_INCLUDE_DIRS})
@@ -80,30 +78,26 @@ elseif(CUSEQ_WITH_CUDA)
     target_link_libraries(cuseq PRIVATE ${CUSEQ_CUDNN_LIBRARY})
   endif()
 endif()
-# Private: users of libcuseq need neither MPI's nor NCCL's headers.
-if(CUSEQ_WITH_MPI)
-  target_link_libraries(cuseq PRIVATE MPI::MPI_CXX)
-endif()
-if(CUSEQ_WITH_NCCL)
-  target_include_directories(cuseq PRIVATE ${CUSEQ_NCCL_INCLUDE_DIR})
-  target_link_libraries(cuseq PRIVATE ${CUSEQ_NCCL_LIBRARY})
-endif()
 
 # Installation: the library, the public headers under include/cuseq, and a CMake
 # package so that outside projects do find_package(cuseq) and link cuseq::cuseq.
+# Components (the Debian packages of CuseqPackaging.cmake): `runtime` holds
+# what programs load, `development` what builds against it.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 install(TARGETS cuseq EXPORT cuseqTargets
-        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
+                NAMELINK_COMPONENT development
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/cuseq DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-          FILES_MATCHING PATTERN "*.h")
+          COMPONENT development FILES_MATCHING PATTERN "*.h")
 endforeach()
-install(EXPORT cuseqTargets NAMESPACE cuseq:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)
+install(EXPORT cuseqTargets NAMESPACE cuseq:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq
+        COMPONENT development)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cuseqConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cuseqConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cuseqConfigVersion.cmake
   COMPATIBILITY SameMajorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/cuseqConfig.cmake ${PROJECT_BINARY_DIR}/cuseqConfigVersion.cmake
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq)
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cuseq COMPONENT development)

@@ -1,5 +1,5 @@
 // The kernels behind cuseq::ops, declared once for both backends:
-// Kernels<Cpu> (OpenBLAS, OpenMP loops) and Kernels<Cuda> (cuBLAS, hand-written
+// Kernels<Cpu> (OpenBLAS, loops on a thread pool) and Kernels<Cuda> (cuBLAS, hand-written
 // CUDA kernels) define the same static functions, so every CUDA kernel has a
 // CPU twin with the same signature. Arguments arrive validated by ops.cpp;
 // CUDA work is queued on the current stream of the tensors' device.

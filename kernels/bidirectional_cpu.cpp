@@ -1,4 +1,4 @@
-// CPU twins of Bidirectional's merge kernels: bidirectional_walk.h walked by OpenMP.
+// CPU twins of Bidirectional's merge kernels: bidirectional_walk.h walked by cuseq's thread pool.
 #include "kernels/bidirectional_walk.h"
 #include "kernels/parallel_for_cpu.h"
 

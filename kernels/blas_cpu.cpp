@@ -1,12 +1,12 @@
-// Row-major GEMM through OpenBLAS' cblas, on every OpenMP thread for large
-// products.
+// Row-major GEMM through OpenBLAS' cblas, on every thread of cuseq's pool for
+// large products.
 //
 // OpenBLAS itself runs single-threaded: Debian's libopenblas is the pthreads
-// build, whose own worker pool spins after every call, and beside our OpenMP
+// build, whose own worker pool spins after every call, and beside our
 // threads on the same cores the two pools preempt each other (an LSTM training
-// step 15-17x slower with OMP_WAIT_POLICY=ACTIVE on the shared 2-core VM).
+// step 15-17x slower with OpenMP's OMP_WAIT_POLICY=ACTIVE on the shared 2-core VM).
 // Instead a product above kParallelGemmFlops is cut into one block of C per
-// OpenMP thread along its longer side, and each thread makes one
+// thread along its longer side, and each thread makes one
 // single-threaded OpenBLAS call on its block: concurrent callers are safe, and
 // on the idle VM two blocks ran [32, 128] x [128, 512] 1.3x and
 // [1600, 256] x [256, 1024] 1.8x as fast as one call (bench/results/cpu-vm).
@@ -18,9 +18,10 @@
 #include "kernels/blas_cpu.h"
 
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
+
+#include "core/detail/thread_pool.h"
 
 namespace cuseq::detail {
 namespace {
@@ -87,15 +88,13 @@ void call_openblas(const Gemm<double>& g) {
 }
 
 // How many blocks of C to compute in parallel: one per thread, none smaller
-// than kParallelGemmFlops or kBlockMultiple wide; 1 inside a parallel region.
+// than kParallelGemmFlops or kBlockMultiple wide; 1 inside a parallel loop.
 std::int64_t block_count(std::int64_t m, std::int64_t n, std::int64_t k) {
-  if (omp_in_parallel()) return 1;
   const double flops =
       2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const auto by_work = static_cast<std::int64_t>(flops / kParallelGemmFlops);
   const std::int64_t by_width = std::max(m, n) / kBlockMultiple;
-  return std::max<std::int64_t>(1,
-                                std::min({std::int64_t{omp_get_max_threads()}, by_work, by_width}));
+  return std::max<std::int64_t>(1, std::min({std::int64_t{parallel_width()}, by_work, by_width}));
 }
 
 template <class T>
@@ -109,12 +108,11 @@ void gemm_in_blocks(const Gemm<T>& g) {
   const std::int64_t extent = by_rows ? g.m : g.n;
   const std::int64_t per_block =
       (extent / blocks + kBlockMultiple - 1) / kBlockMultiple * kBlockMultiple;
-#pragma omp parallel for schedule(static) num_threads(static_cast <int>(blocks))
-  for (std::int64_t block = 0; block < blocks; ++block) {
+  parallel_tasks(blocks, [&](std::int64_t block) {
     const std::int64_t begin = block * per_block;
     const std::int64_t end = block == blocks - 1 ? extent : std::min(extent, begin + per_block);
     if (begin < end) call_openblas(by_rows ? g.rows(begin, end) : g.columns(begin, end));
-  }
+  });
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The CPU twins of the cast kernels: cast_pointwise.h walked by OpenMP.
+// The CPU twins of the cast kernels: cast_pointwise.h walked by cuseq's thread pool.
 #include "kernels/cast_pointwise.h"
 #include "kernels/parallel_for_cpu.h"
 

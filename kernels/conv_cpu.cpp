@@ -2,6 +2,7 @@
 // unrolled into a [out_steps, window * channels] matrix (im2col) so that
 // OpenBLAS does the arithmetic. Samples are visited in order, so the weight
 // gradients are summed in a fixed order (deterministic).
+#include <algorithm>
 #include <vector>
 
 #include "kernels/blas_cpu.h"
@@ -19,14 +20,20 @@ void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, cons
   blas_gemm(ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, beta, c, n);
 }
 
-// col[t, k * channels + c] = x[input_step(t, k), c] of one sample, 0 in the padding.
+// col[t, k * channels + c] = x[input_step(t, k), c] of one sample, 0 in the
+// padding: whole rows of channels, copied or zeroed (an element loop here,
+// which GCC could not vectorize, took 40-50% of a Conv1D forward).
 template <class T>
 void im2col(const T* x, const Geometry1d& g, std::int64_t channels, T* col) {
   for_each_index(Cpu{}, g.out_steps * g.window, [&](std::int64_t index) {
     const std::int64_t t = index / g.window, k = index % g.window;
     const std::int64_t i = g.input_step(t, k);
     T* to = col + index * channels;
-    for (std::int64_t c = 0; c < channels; ++c) to[c] = g.inside(i) ? x[i * channels + c] : T(0);
+    if (g.inside(i)) {
+      std::copy_n(x + i * channels, channels, to);
+    } else {
+      std::fill_n(to, channels, T(0));
+    }
   });
 }
 

@@ -1,5 +1,5 @@
 // CPU twins of the loss kernels: loss_walk.h with one thread walking each row
-// in order, rows shared out by OpenMP.
+// in order, ranges of rows shared out by cuseq's thread pool.
 #include "kernels/loss_math.h"
 #include "kernels/parallel_for_cpu.h"
 
@@ -39,8 +39,12 @@ struct SequentialRow {
 // a language model's vocabulary, are worth splitting too).
 template <class Body>
 void for_each_row(Cpu, std::int64_t rows, std::int64_t columns, const Body& body) {
-#pragma omp parallel for schedule(static) if (rows * columns >= kParallelThreshold && rows > 1)
-  for (std::int64_t r = 0; r < rows; ++r) body(r, SequentialRow{});
+  for_each_range(rows, rows * columns >= kParallelThreshold,
+                 [&](std::int64_t begin, std::int64_t end) {
+                   run_vectorized([&] {
+                     for (std::int64_t r = begin; r < end; ++r) body(r, SequentialRow{});
+                   });
+                 });
 }
 
 }  // namespace cuseq::detail

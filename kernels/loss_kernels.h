@@ -1,5 +1,5 @@
 // The loss and metric kernel family, declared once for both backends and
-// defined once in loss_walk.h: LossKernels<Cpu> (loss_cpu.cpp, an OpenMP loop
+// defined once in loss_walk.h: LossKernels<Cpu> (loss_cpu.cpp, a loop on the thread pool
 // over rows) and LossKernels<Cuda> (loss.cu, one warp per row). Arguments
 // arrive validated by loss_ops.cpp.
 #pragma once

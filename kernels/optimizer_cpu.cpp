@@ -1,4 +1,4 @@
-// CPU twins of the optimizer kernels: optimizer_walk.h walked by OpenMP, and
+// CPU twins of the optimizer kernels: optimizer_walk.h walked by cuseq's thread pool, and
 // a serial norm (a fixed order, accumulated in double).
 #include "kernels/optimizer_walk.h"
 #include "kernels/parallel_for_cpu.h"

@@ -1,4 +1,4 @@
-// The CPU twins of the pointwise kernels: pointwise_ops.h walked by OpenMP.
+// The CPU twins of the pointwise kernels: pointwise_ops.h walked by cuseq's thread pool.
 #include "kernels/parallel_for_cpu.h"
 #include "kernels/pointwise_ops.h"
 

@@ -1,6 +1,6 @@
 // One source for the pointwise kernels of both backends: each op builds a
 // small body functor (math from pointwise_math.h) and hands it to
-// for_each_index(Where{}, ...), which an OpenMP loop (parallel_for_cpu.h) or a
+// for_each_index(Where{}, ...), which a loop on the thread pool (parallel_for_cpu.h) or a
 // grid-stride CUDA kernel (for_each_cuda.cuh) walks. pointwise_cpu.cpp and
 // pointwise.cu include this file after their walker and instantiate it.
 #pragma once

@@ -11,15 +11,19 @@ namespace cuseq::detail {
 template <class Body>
 void for_each_row_channel(Cpu, std::int64_t rows, std::int64_t channels, std::int64_t work,
                           const Body& body) {
-#pragma omp parallel for schedule(static) if (rows * channels * work >= kParallelThreshold)
-  for (std::int64_t row = 0; row < rows; ++row) {
-    // A private copy: the compiler then knows the stores do not move its pointers.
-    const Body local = body;
-    std::int64_t c = 0;
-    for (; c + 64 <= channels; c += 64) local.template tile<64>(row, c);
-    for (; c + 16 <= channels; c += 16) local.template tile<16>(row, c);
-    for (; c < channels; ++c) local.template tile<1>(row, c);
-  }
+  for_each_range(rows, rows * channels * work >= kParallelThreshold,
+                 [&](std::int64_t begin, std::int64_t end) {
+                   run_vectorized([&] {
+                     // A private copy: the compiler then knows the stores do not move its pointers.
+                     const Body local = body;
+                     for (std::int64_t row = begin; row < end; ++row) {
+                       std::int64_t c = 0;
+                       for (; c + 64 <= channels; c += 64) local.template tile<64>(row, c);
+                       for (; c + 16 <= channels; c += 16) local.template tile<16>(row, c);
+                       for (; c < channels; ++c) local.template tile<1>(row, c);
+                     }
+                   });
+                 });
 }
 
 }  // namespace cuseq::detail

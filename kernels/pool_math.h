@@ -8,6 +8,7 @@
 
 #include "cuseq/host_device.h"
 #include "kernels/conv_math.h"
+#include "kernels/simd_loop.h"
 
 namespace cuseq::detail {
 
@@ -41,6 +42,7 @@ CUSEQ_HOST_DEVICE void gather_from_windows(const Geometry1d& g, std::int64_t cha
   for (int j = 0; j < W; ++j) sum[j] = T(0);
   for (std::int64_t t = g.first_window_with(i); t <= g.last_window_with(i); ++t) {
     const std::int64_t o = (b * g.out_steps + t) * channels + c0;
+    CUSEQ_SIMD_LOOP
     for (int j = 0; j < W; ++j) sum[j] += term(i, t, o + j);
   }
   for (int j = 0; j < W; ++j) dx[row * channels + c0 + j] = sum[j];
@@ -60,6 +62,7 @@ struct MaxPoolBody {
     std::int32_t at[W];
     for (int j = 0; j < W; ++j) best[j] = T(0), at[j] = -1;
     for_each_window_step(g, x, channels, row, c0, [&](std::int64_t i, const T* in) {
+      CUSEQ_SIMD_LOOP
       for (int j = 0; j < W; ++j) {
         const bool wins = at[j] < 0 || in[j] > best[j];
         best[j] = wins ? in[j] : best[j];
@@ -109,6 +112,7 @@ struct AveragePoolBody {
     T sum[W];
     for (int j = 0; j < W; ++j) sum[j] = T(0);
     for_each_window_step(g, x, channels, row, c0, [&](std::int64_t, const T* in) {
+      CUSEQ_SIMD_LOOP
       for (int j = 0; j < W; ++j) sum[j] += in[j];
     });
     const T count = T(real_steps_in_window(g, row % g.out_steps));

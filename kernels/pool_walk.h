@@ -1,7 +1,7 @@
 // One source for the pooling kernels of both backends: each op is a body
 // functor (a tile of channels of one row per call, math from pool_math.h)
 // walked by for_each_row_channel(Where{}, rows, channels, window, body): an
-// OpenMP loop over rows with a SIMD loop over channels (pool_cpu.cpp) or a
+// thread-pool loop over rows with a SIMD loop over channels (pool_cpu.cpp) or a
 // grid-stride CUDA kernel (pool.cu), which include this file after their
 // walker; `window` is the work per element, for the CPU's threading. The
 // backward passes gather (one input element per index, summing over the

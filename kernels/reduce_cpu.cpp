@@ -24,11 +24,10 @@ constexpr std::int64_t kColumnBlock = 256;
 // combines its values in order e = 0..extent-1, so results do not depend on
 // the thread count. `reduction` is a Reduction or a constant of one.
 template <class T, class R>
-void reduce_columns(R reduction, const T* in, std::int64_t outer, std::int64_t extent,
-                    std::int64_t inner, T* result) {
+void reduce_column_blocks(R reduction, const T* in, std::int64_t extent, std::int64_t inner,
+                          T* result, std::int64_t first, std::int64_t last) {
   const std::int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
-#pragma omp parallel for schedule(static) if (outer * extent * inner >= kParallelThreshold)
-  for (std::int64_t task = 0; task < outer * blocks; ++task) {
+  for (std::int64_t task = first; task < last; ++task) {
     const std::int64_t row = task / blocks, begin = (task % blocks) * kColumnBlock;
     const std::int64_t width = std::min(kColumnBlock, inner - begin);
     T* accumulated = result + row * inner + begin;
@@ -44,6 +43,18 @@ void reduce_columns(R reduction, const T* in, std::int64_t outer, std::int64_t e
       accumulated[c] = reduction_finish(reduction, accumulated[c], extent);
     }
   }
+}
+
+template <class T, class R>
+void reduce_columns(R reduction, const T* in, std::int64_t outer, std::int64_t extent,
+                    std::int64_t inner, T* result) {
+  const std::int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
+  for_each_range(outer * blocks, outer * extent * inner >= kParallelThreshold,
+                 [&](std::int64_t first, std::int64_t last) {
+                   run_vectorized([&] {
+                     reduce_column_blocks(reduction, in, extent, inner, result, first, last);
+                   });
+                 });
 }
 
 // One output per index: contiguous values when inner == 1.

@@ -1,4 +1,4 @@
-// The CPU twin of the time-block copy: time_block_pointwise.h walked by OpenMP.
+// The CPU twin of the time-block copy: time_block_pointwise.h walked by cuseq's thread pool.
 #include "kernels/parallel_for_cpu.h"
 #include "kernels/time_block_pointwise.h"
 

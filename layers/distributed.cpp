@@ -1,5 +1,5 @@
 // The backend-independent half of Communicator: bucketing (GradientReducer),
-// the single-process backend, the launcher environment and choosing a backend.
+// the single-process backend and the launcher environment.
 #include "cuseq/distributed.h"
 
 #include <algorithm>
@@ -169,17 +169,6 @@ int launcher_local_rank() {
   static const char* const kNames[] = {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID",
                                        "SLURM_LOCALID", nullptr};
   return environment_int(kNames, 0);
-}
-
-std::unique_ptr<Communicator> make_communicator(const std::string& backend, Device device) {
-  if (backend == "single") return make_single_process_communicator();
-  if (backend == "mpi") return make_mpi_communicator();
-  if (backend == "nccl") return make_nccl_communicator(device);
-  check(backend == "auto", "make_communicator", "unknown backend \"", backend,
-        "\" (expected auto, single, mpi or nccl)");
-  if (launcher_world_size() <= 1) return make_single_process_communicator();
-  if (device.is_cuda() && built_with_nccl()) return make_nccl_communicator(device);
-  return make_mpi_communicator();
 }
 
 }  // namespace cuseq

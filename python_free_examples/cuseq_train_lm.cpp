@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli_checks.h"
+#include "cuseq/communicators.h"
 #include "cuseq/cuseq.h"
 
 namespace {

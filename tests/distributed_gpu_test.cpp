@@ -1,5 +1,6 @@
 // Communicators on GPU tensors: with one process the mean is the tensor
 // itself, whether NCCL reduces it on the device or MPI through the host.
+#include "cuseq/communicators.h"
 #include "test_support.h"
 
 namespace cuseq {

@@ -1,5 +1,6 @@
 // Communicator semantics that need no second process: the single-process
 // backend, and the bucketing, checked through a stand-in backend.
+#include "cuseq/communicators.h"
 #include "test_support.h"
 
 namespace cuseq {

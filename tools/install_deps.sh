@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache git pkg-config ca-certificates clang-format
-  libopenblas-dev libomp-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
+  libopenblas-dev libgtest-dev googletest libbenchmark-dev libdnnl-dev ocl-icd-opencl-dev
   libopenmpi-dev openmpi-bin
   libcli11-dev clang libclang-rt-14-dev
   libhdf5-dev libzip-dev nlohmann-json3-dev

@@ -1,12 +1,11 @@
 // Data-parallel training across processes: a Communicator averages gradients
 // and shares weights between the R processes of one job (started by mpirun).
 //
-// Backends: "single" (one process, every call a no-op), "mpi" (CPU tensors
-// with MPI_Iallreduce; GPU tensors through a host copy) and "nccl" (GPU
-// tensors, ncclAllReduce on a communication stream that waits for the current
-// one; MPI starts the processes and shares NCCL's unique id). MPI and NCCL are optional at build
-// time: built_with_mpi() / built_with_nccl() tell, and asking for a backend that was not built
-// throws a cuseq::Error saying so.
+// This header and libcuseq hold the interface and the "single" backend (one
+// process, every call a no-op). The backends that talk to other processes,
+// "mpi" and "nccl", live in the distributed component so that programs that
+// train in one process never load MPI or NCCL: cuseq/communicators.h, library
+// cuseq::distributed (find_package(cuseq COMPONENTS distributed)).
 #pragma once
 
 #include <cstddef>
@@ -98,20 +97,6 @@ class CUSEQ_API GradientReducer {
 
 // One process: rank 0 of 1.
 CUSEQ_API std::unique_ptr<Communicator> make_single_process_communicator();
-// MPI_COMM_WORLD (MPI is initialised on first use and finalised at exit when
-// cuseq initialised it). Throws when cuseq was built without MPI.
-CUSEQ_API std::unique_ptr<Communicator> make_mpi_communicator();
-// NCCL over the processes of MPI_COMM_WORLD, for tensors on `device`; rank r
-// usually uses GPU r % (GPUs per machine). Throws when built without NCCL.
-CUSEQ_API std::unique_ptr<Communicator> make_nccl_communicator(Device device);
-// "single", "mpi", "nccl", or "auto": nccl when started by mpirun with more
-// than one process, NCCL built and `device` a GPU; mpi when started by mpirun
-// with more than one process; single otherwise.
-CUSEQ_API std::unique_ptr<Communicator> make_communicator(const std::string& backend = "auto",
-                                                          Device device = Device::cpu());
-
-CUSEQ_API bool built_with_mpi();
-CUSEQ_API bool built_with_nccl();
 // The process count mpirun (Open MPI, MPICH, Slurm's PMI) announces in the
 // environment; 1 when not started by a launcher. Needs no MPI call.
 CUSEQ_API int launcher_world_size();

@@ -4,6 +4,7 @@
 // once per process and the collective calls need every rank.
 #include <gtest/gtest.h>
 
+#include "cuseq/communicators.h"
 #include "cuseq/cuseq.h"
 #include "test_support.h"
 

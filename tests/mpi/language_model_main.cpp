@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "cuseq/communicators.h"
 #include "cuseq/cuseq.h"
 
 namespace cuseq {

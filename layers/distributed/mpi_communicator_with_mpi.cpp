@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "cuseq/distributed.h"
+#include "cuseq/communicators.h"
 #include "cuseq/error.h"
 #include "cuseq/ops.h"
 

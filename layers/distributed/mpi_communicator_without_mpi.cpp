@@ -1,5 +1,5 @@
 // Built without MPI: only the single-process communicator exists.
-#include "cuseq/distributed.h"
+#include "cuseq/communicators.h"
 #include "cuseq/error.h"
 
 namespace cuseq {

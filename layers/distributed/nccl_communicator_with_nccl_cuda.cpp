@@ -9,8 +9,7 @@
 
 #include <cstring>
 
-#include "core/detail/cuda_check.h"
-#include "cuseq/distributed.h"
+#include "cuseq/communicators.h"
 #include "cuseq/error.h"
 #include "cuseq/stream.h"
 
@@ -19,6 +18,11 @@ namespace {
 
 void check_nccl(ncclResult_t result, const char* call) {
   check(result == ncclSuccess, "NcclCommunicator", call, " failed: ", ncclGetErrorString(result));
+}
+
+// This library sees only libcuseq's public API, hence its own check.
+void check_cuda(cudaError_t status, const char* call) {
+  check(status == cudaSuccess, "NcclCommunicator", call, " failed: ", cudaGetErrorString(status));
 }
 
 class NcclCommunicator final : public Communicator {
@@ -32,7 +36,7 @@ class NcclCommunicator final : public Communicator {
     std::memcpy(id_bytes.raw_data(), &id, sizeof id);
     mpi_->broadcast(id_bytes, 0);
     std::memcpy(&id, id_bytes.raw_data(), sizeof id);
-    CUSEQ_CUDA_CHECK(cudaSetDevice(device.index()));
+    check_cuda(cudaSetDevice(device.index()), "cudaSetDevice");
     check_nccl(ncclCommInitRank(&comm_, mpi_->size(), id, mpi_->rank()), "ncclCommInitRank");
   }
   ~NcclCommunicator() override { ncclCommDestroy(comm_); }
@@ -48,7 +52,7 @@ class NcclCommunicator final : public Communicator {
     }
     check(root >= 0 && root < size(), "Communicator::broadcast", "root ", root,
           " out of range for ", size(), " processes");
-    CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
+    check_cuda(cudaSetDevice(device_.index()), "cudaSetDevice");
     check_nccl(ncclBroadcast(tensor.raw_data(), tensor.raw_data(), tensor.nbytes(), ncclChar, root,
                              comm_, stream()),
                "ncclBroadcast");
@@ -65,7 +69,7 @@ class NcclCommunicator final : public Communicator {
       mpi_->all_reduce_mean({&buffer});
       return;
     }
-    CUSEQ_CUDA_CHECK(cudaSetDevice(device_.index()));
+    check_cuda(cudaSetDevice(device_.index()), "cudaSetDevice");
     stream_wait(device_, comm_stream_.handle(), current_stream_handle(device_));
     check_nccl(ncclAllReduce(buffer.raw_data(), buffer.raw_data(),
                              static_cast<std::size_t>(buffer.numel()),

@@ -1,6 +1,6 @@
 // Built without NCCL (no CUDA, no MPI or no libnccl): GPU tensors can still be
 // averaged by the MPI communicator through host copies.
-#include "cuseq/distributed.h"
+#include "cuseq/communicators.h"
 #include "cuseq/error.h"
 
 namespace cuseq {
