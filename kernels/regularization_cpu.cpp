@@ -20,14 +20,16 @@ void RegularizationKernels<Cpu>::penalty(const Tensor& w, double l1, double l2, 
     using T = typename decltype(tag)::type;
     const T* values = w.data<T>();
     for_each_range(chunks, count >= kParallelThreshold, [&](std::int64_t first, std::int64_t last) {
-      for (std::int64_t c = first; c < last; ++c) {
-        double sum = 0.0;
-        const std::int64_t end = std::min(count, (c + 1) * kChunk);
-        for (std::int64_t i = c * kChunk; i < end; ++i) {
-          sum += regularization_term(values[i], l1, l2);
+      run_vectorized([&] {
+        for (std::int64_t c = first; c < last; ++c) {
+          double sum = 0.0;
+          const std::int64_t end = std::min(count, (c + 1) * kChunk);
+          for (std::int64_t i = c * kChunk; i < end; ++i) {
+            sum += regularization_term(values[i], l1, l2);
+          }
+          partial[static_cast<std::size_t>(c)] = sum;
         }
-        partial[static_cast<std::size_t>(c)] = sum;
-      }
+      });
     });
     double total = 0.0;
     for (const double sum : partial) total += sum;
