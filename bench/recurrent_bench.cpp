@@ -3,9 +3,9 @@
 // steps' outputs kept (return_sequences). GPU: against cuDNN's RNN API on the
 // same Keras weights (ops::CudnnRnn), plus ours with recurrent_dropout 0.25
 // (Keras and cuDNN have no fast path for it) to compare with ours without.
-// CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU) training
-// forward, batch-major data as ours. GPU, batch <= 16: also our persistent
-// kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
+// CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU), training
+// forward and for a training step its backward too, batch-major data as ours. GPU, batch <= 16:
+// also our persistent kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
 // compare with the standard loop and cuDNN of the same arguments.
 // Both devices: the pass's GEMMs alone (impl `roofline`), for ours as a
 // share of its GEMM-only time.
@@ -13,6 +13,10 @@
 
 #if defined(CUSEQ_BENCH_WITH_DNNL)
 #include <dnnl.hpp>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 #endif
 
 namespace cuseq::bench {
@@ -41,8 +45,10 @@ void add_gpu_shapes(benchmark::internal::Benchmark* b, std::int64_t max_batch) {
 void rnn_shapes(benchmark::internal::Benchmark* b) {
   add_gpu_shapes(b, 128);
   // The CPU grid is smaller: it runs in minutes on two cores.
-  for (const std::int64_t hidden : {128, 256}) {
-    for (const std::int64_t batch : {8, 32}) b->Args({0, batch, hidden, 50});
+  for (const std::int64_t steps : {50, 100}) {
+    for (const std::int64_t hidden : {128, 256, 512}) {
+      for (const std::int64_t batch : {8, 32, 64}) b->Args({0, batch, hidden, steps});
+    }
   }
   b->ArgNames({"gpu", "batch", "hidden", "steps"});
 }
@@ -107,74 +113,124 @@ void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, doubl
 }
 
 #if defined(CUSEQ_BENCH_WITH_DNNL)
-// oneDNN's training forward (it keeps a workspace for backward, as we keep a
-// tape) on batch-major ntc data and Keras-layout ldigo weights.
-void run_dnnl(benchmark::State& state, const RnnShape& s, RnnData& d) {
-  using dnnl::memory;
+// oneDNN's lstm / lbr_gru on batch-major ntc data and Keras-layout ldigo
+// weights: the training forward (it keeps a workspace for backward, as we
+// keep a tape), and for a training step its backward too, which writes the
+// input and weight gradients as ours does.
+class DnnlRnn {
+ public:
+  DnnlRnn(const RnnShape& s, RnnData& d, bool training)
+      : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), data_(d) {
+    const std::int64_t gates = recurrent_gate_count(s.cell), H = s.hidden;
+    // Dimensions in oneDNN's (t, n, c) order, stored batch-major (ntc) as ours.
+    const memory::desc layer({s.steps, s.batch, H}, kF32, tag::tnc);
+    const memory::desc weights({1, 1, H, gates, H}, kF32, tag::any);
+    // LSTM: 4 gate biases; lbr_gru: 3 gates plus the candidate's recurrent bias.
+    const memory::desc bias({1, 1, 4, H}, kF32, tag::ldgo);
+    keras_weights_ = memory::desc({1, 1, H, gates, H}, kF32, tag::ldigo);
+    const memory::desc none;
+    const auto direction = dnnl::rnn_direction::unidirectional_left2right;
+    if (s.cell == RecurrentCell::lstm) {
+      const dnnl::lstm_forward::primitive_desc forward(
+          dnnl::lstm_forward::desc(dnnl::prop_kind::forward_training, direction, layer, none, none,
+                                   weights, weights, bias, layer, none, none),
+          engine_);
+      bind_forward(dnnl::lstm_forward(forward), forward);
+      if (training) {
+        const dnnl::lstm_backward::primitive_desc backward(
+            dnnl::lstm_backward::desc(dnnl::prop_kind::backward, direction, layer, none, none,
+                                      weights, weights, bias, layer, none, none, layer, none, none,
+                                      weights, weights, bias, layer, none, none),
+            engine_, forward);
+        bind_backward(dnnl::lstm_backward(backward), backward);
+      }
+    } else {
+      const dnnl::lbr_gru_forward::primitive_desc forward(
+          dnnl::lbr_gru_forward::desc(dnnl::prop_kind::forward_training, direction, layer, none,
+                                      weights, weights, bias, layer, none),
+          engine_);
+      bind_forward(dnnl::lbr_gru_forward(forward), forward);
+      if (training) {
+        const dnnl::lbr_gru_backward::primitive_desc backward(
+            dnnl::lbr_gru_backward::desc(dnnl::prop_kind::backward, direction, layer, none, weights,
+                                         weights, bias, layer, none, layer, none, weights, weights,
+                                         bias, layer, none),
+            engine_, forward);
+        bind_backward(dnnl::lbr_gru_backward(backward), backward);
+      }
+    }
+    bias_values_.assign(static_cast<std::size_t>(4 * H), 0.1f);
+    output_ = Tensor::empty(d.d_output.shape());
+    d_input_ = Tensor::empty(d.inputs.x.shape());
+    const auto wrap = [&](const Tensor& t) {
+      return memory(layer, engine_, const_cast<float*>(t.data<float>()));
+    };
+    forward_args_[DNNL_ARG_SRC_LAYER] = backward_args_[DNNL_ARG_SRC_LAYER] = wrap(d.inputs.x);
+    forward_args_[DNNL_ARG_DST_LAYER] = backward_args_[DNNL_ARG_DST_LAYER] = wrap(output_);
+    forward_args_[DNNL_ARG_BIAS] = backward_args_[DNNL_ARG_BIAS] =
+        memory(bias, engine_, bias_values_.data());
+    backward_args_[DNNL_ARG_DIFF_DST_LAYER] = wrap(d.d_output);
+    backward_args_[DNNL_ARG_DIFF_SRC_LAYER] = wrap(d_input_);
+  }
+
+  const std::string& name() const { return name_; }
+
+  void step(bool training) {
+    forward_.execute(stream_, forward_args_);
+    if (training) backward_.execute(stream_, backward_args_);
+    stream_.wait();
+  }
+
+ private:
+  using memory = dnnl::memory;
   using tag = memory::format_tag;
-  const auto f32 = memory::data_type::f32;
-  const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  dnnl::stream stream(engine);
-  const std::int64_t gates = recurrent_gate_count(s.cell), H = s.hidden;
-  const memory::desc src({s.steps, s.batch, H}, f32, tag::tnc);
-  const memory::desc dst({s.steps, s.batch, H}, f32, tag::tnc);
-  // Weights in the layout oneDNN prefers (packed once, outside the timing),
-  // from our Keras-layout [in, G*H] = ldigo.
-  const memory::desc keras_weights({1, 1, H, gates, H}, f32, tag::ldigo);
-  const memory::desc weights({1, 1, H, gates, H}, f32, tag::any);
-  const memory::desc iter_weights({1, 1, H, gates, H}, f32, tag::any);
-  // LSTM: 4 gate biases; lbr_gru: 3 gates plus the candidate's recurrent bias.
-  const std::int64_t bias_gates = 4;
-  const memory::desc bias({1, 1, bias_gates, H}, f32, tag::ldgo);
-  const memory::desc none;
-  const auto forward = dnnl::prop_kind::forward_training;
-  const auto direction = dnnl::rnn_direction::unidirectional_left2right;
-  dnnl::primitive primitive;
-  memory workspace, weights_m, iter_m;
-  std::string name;
-  // The packed copies of our kernel and recurrent kernel.
-  const auto pack = [&](const auto& pd) {
-    weights_m = memory(pd.weights_layer_desc(), engine);
-    iter_m = memory(pd.weights_iter_desc(), engine);
-    memory kernel(keras_weights, engine, d.weights.kernel.data<float>());
-    memory recurrent(keras_weights, engine, d.weights.recurrent_kernel.data<float>());
-    dnnl::reorder(kernel, weights_m).execute(stream, kernel, weights_m);
-    dnnl::reorder(recurrent, iter_m).execute(stream, recurrent, iter_m);
-    stream.wait();
-    workspace = memory(pd.workspace_desc(), engine);
-    name = pd.impl_info_str();
-  };
-  if (s.cell == RecurrentCell::lstm) {
-    const dnnl::lstm_forward::primitive_desc pd(
-        dnnl::lstm_forward::desc(forward, direction, src, none, none, weights, iter_weights, bias,
-                                 dst, none, none),
-        engine);
-    primitive = dnnl::lstm_forward(pd);
-    pack(pd);
-  } else {
-    const dnnl::lbr_gru_forward::primitive_desc pd(
-        dnnl::lbr_gru_forward::desc(forward, direction, src, none, weights, iter_weights, bias, dst,
-                                    none),
-        engine);
-    primitive = dnnl::lbr_gru_forward(pd);
-    pack(pd);
+  static constexpr auto kF32 = memory::data_type::f32;
+
+  // Our kernel and recurrent kernel in the layout a primitive asked for
+  // (packed once, outside the timing).
+  memory packed(const Tensor& keras, const memory::desc& wanted) {
+    memory source(keras_weights_, engine_, const_cast<float*>(keras.data<float>()));
+    memory target(wanted, engine_);
+    dnnl::reorder(source, target).execute(stream_, source, target);
+    stream_.wait();
+    return target;
   }
-  std::vector<float> bias_values(static_cast<std::size_t>(bias_gates * H), 0.1f);
-  memory src_m(src, engine, d.inputs.x.data<float>());
-  memory bias_m(bias, engine, bias_values.data());
-  Tensor y = Tensor::empty(d.d_output.shape());
-  memory dst_m(dst, engine, y.data<float>());
-  state.SetLabel("oneDNN " + name);
-  for (auto _ : state) {
-    primitive.execute(stream, {{DNNL_ARG_SRC_LAYER, src_m},
-                               {DNNL_ARG_WEIGHTS_LAYER, weights_m},
-                               {DNNL_ARG_WEIGHTS_ITER, iter_m},
-                               {DNNL_ARG_BIAS, bias_m},
-                               {DNNL_ARG_DST_LAYER, dst_m},
-                               {DNNL_ARG_WORKSPACE, workspace}});
-    stream.wait();
+
+  template <class Pd>
+  void bind_forward(dnnl::primitive primitive, const Pd& pd) {
+    forward_ = std::move(primitive);
+    name_ = pd.impl_info_str();
+    workspace_ = memory(pd.workspace_desc(), engine_);
+    forward_args_[DNNL_ARG_WEIGHTS_LAYER] = packed(data_.weights.kernel, pd.weights_layer_desc());
+    forward_args_[DNNL_ARG_WEIGHTS_ITER] =
+        packed(data_.weights.recurrent_kernel, pd.weights_iter_desc());
+    forward_args_[DNNL_ARG_WORKSPACE] = workspace_;
   }
-}
+
+  template <class Pd>
+  void bind_backward(dnnl::primitive primitive, const Pd& pd) {
+    backward_ = std::move(primitive);
+    name_ += " + " + std::string(pd.impl_info_str());
+    backward_args_[DNNL_ARG_WEIGHTS_LAYER] = packed(data_.weights.kernel, pd.weights_layer_desc());
+    backward_args_[DNNL_ARG_WEIGHTS_ITER] =
+        packed(data_.weights.recurrent_kernel, pd.weights_iter_desc());
+    backward_args_[DNNL_ARG_WORKSPACE] = workspace_;
+    backward_args_[DNNL_ARG_DIFF_WEIGHTS_LAYER] = memory(pd.diff_weights_layer_desc(), engine_);
+    backward_args_[DNNL_ARG_DIFF_WEIGHTS_ITER] = memory(pd.diff_weights_iter_desc(), engine_);
+    backward_args_[DNNL_ARG_DIFF_BIAS] = memory(pd.diff_bias_desc(), engine_);
+  }
+
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  RnnData& data_;
+  memory::desc keras_weights_;
+  memory workspace_;
+  dnnl::primitive forward_, backward_;
+  std::unordered_map<int, memory> forward_args_, backward_args_;
+  std::vector<float> bias_values_;
+  Tensor output_, d_input_;
+  std::string name_;
+};
 #endif
 
 void run_reference(benchmark::State& state, RecurrentCell cell, bool training) {
@@ -190,12 +246,11 @@ void run_reference(benchmark::State& state, RecurrentCell cell, bool training) {
       if (training) cudnn.backward(d.d_output, {}, {}, d.grads);
       finish(device);
     }
-  } else if (training) {
-    state.SkipWithError("oneDNN backward not wired: see the PyTorch/Keras CPU references");
-    return;
   } else {
 #if defined(CUSEQ_BENCH_WITH_DNNL)
-    run_dnnl(state, s, d);
+    DnnlRnn dnnl_rnn(s, d, training);
+    state.SetLabel("oneDNN " + dnnl_rnn.name());
+    for (auto _ : state) dnnl_rnn.step(training);
 #else
     state.SkipWithError("built without oneDNN (libdnnl-dev)");
     return;
