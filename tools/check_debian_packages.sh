@@ -12,7 +12,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 [ "$(id -u)" = 0 ] || { echo "check_debian_packages.sh: run as root, in a throwaway system" >&2; exit 2; }
-bash tools/install_deps.sh
+# cpack's DEB generator reads the libraries' types with `file` and their
+# dependencies with dpkg-shlibdeps (dpkg-dev, part of build-essential).
+bash tools/install_deps.sh file dpkg-dev
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 build=${DEB_BUILD_DIR:-build/deb}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
