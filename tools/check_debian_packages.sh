@@ -40,7 +40,8 @@ apt-get purge -y -qq 'libopenblas*' 'libopenmpi*' openmpi-bin >/dev/null
 echo "== installing the packages"
 apt-get install -y -qq --no-install-recommends "./$runtime" "./$development" >/dev/null
 unset LD_LIBRARY_PATH
-library=$(ls /usr/lib/*/libcuseq.so.0 /usr/lib/libcuseq.so.0 2>/dev/null | head -n 1)
+library=$(find /usr/lib -name libcuseq.so.0 | head -n 1)
+[ -n "$library" ] || { echo "FAILED: libcuseq.so.0 is not under /usr/lib" >&2; exit 1; }
 if ldd "$library" /usr/bin/cuseq-train-lm | grep "not found"; then
   echo "FAILED: a library the packages need is missing" >&2
   exit 1
