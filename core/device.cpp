@@ -1,5 +1,6 @@
 #include "cuseq/device.h"
 
+#include <ostream>
 #include <string>
 
 #include "core/detail/runtime.h"
@@ -28,5 +29,7 @@ int cuda_device_count() { return detail::gpu_count(); }
 bool cuda_available() { return detail::gpu_count() > 0; }
 std::string cuda_unavailable_reason() { return detail::gpu_unavailable_reason(); }
 Device default_device() { return cuda_available() ? Device::cuda(0) : Device::cpu(); }
+
+std::ostream& operator<<(std::ostream& out, Device device) { return out << device.str(); }
 
 }  // namespace cuseq

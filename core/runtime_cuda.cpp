@@ -86,9 +86,9 @@ int gpu_count() noexcept { return device_query().count; }
 std::string gpu_unavailable_reason() { return device_query().reason; }
 
 void require_gpu(Device device, const std::string& where) {
-  check(gpu_count() > 0, where, "asked for ", device.str(), " but no GPU can be used (",
+  check(gpu_count() > 0, where, "asked for ", device, " but no GPU can be used (",
         gpu_unavailable_reason(), "); check cuseq::cuda_available() first");
-  check(device.index() < gpu_count(), where, "asked for ", device.str(), " but only ", gpu_count(),
+  check(device.index() < gpu_count(), where, "asked for ", device, " but only ", gpu_count(),
         " GPU(s) are present");
 }
 

@@ -1,5 +1,6 @@
 #include "cuseq/shape.h"
 
+#include <ostream>
 #include <sstream>
 
 #include "cuseq/error.h"
@@ -41,5 +42,7 @@ std::string Shape::str() const {
   out << ']';
   return out.str();
 }
+
+std::ostream& operator<<(std::ostream& out, const Shape& shape) { return out << shape.str(); }
 
 }  // namespace cuseq

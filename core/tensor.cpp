@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <ostream>
 
 #include "core/detail/host_allocator.h"
 #include "core/detail/runtime.h"
@@ -14,22 +15,23 @@ namespace {
 // Failures name the tensor: "Tensor: cannot allocate float32[2, 3] on cpu (24 bytes): ...".
 std::shared_ptr<detail::Storage> allocate_storage(const Shape& shape, DType dtype, Device device) {
   if (device.is_cuda()) detail::require_gpu(device, "Tensor");
-  const std::string what = dtype_name(dtype) + shape.str() + " on " + device.str();
+  // Built only on failure: every tensor of every op passes here.
+  const auto what = [&] { return dtype_name(dtype) + shape.str() + " on " + device.str(); };
   std::size_t bytes = 0;
   // Shape keeps numel() within int64; the byte count must stay within what a pointer spans.
-  check(
-      !__builtin_mul_overflow(static_cast<std::size_t>(shape.numel()), dtype_size(dtype), &bytes) &&
-          bytes <= static_cast<std::size_t>(PTRDIFF_MAX),
-      "Tensor", "cannot allocate ", what, ": its bytes exceed the address space");
+  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.numel()), dtype_size(dtype), &bytes) ||
+      bytes > static_cast<std::size_t>(PTRDIFF_MAX)) {
+    fail("Tensor", "cannot allocate ", what(), ": its bytes exceed the address space");
+  }
   try {
     return std::make_shared<detail::Storage>(device, bytes);
   } catch (const std::bad_alloc&) {
-    fail("Tensor", "cannot allocate ", what, " (", bytes, " bytes): out of memory",
+    fail("Tensor", "cannot allocate ", what(), " (", bytes, " bytes): out of memory",
          device.is_cpu() ? " (this machine has " + std::to_string(detail::host_memory_capacity()) +
                                " bytes of memory and swap)"
                          : std::string());
   } catch (const Error& error) {
-    fail("Tensor", "cannot allocate ", what, " (", bytes, " bytes): ", error.what());
+    fail("Tensor", "cannot allocate ", what(), " (", bytes, " bytes): ", error.what());
   }
 }
 
@@ -52,7 +54,7 @@ Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
 template <class T>
 Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape, Device device) {
   check(static_cast<std::int64_t>(values.size()) == shape.numel(), "Tensor::from_vector", "shape ",
-        shape.str(), " needs ", shape.numel(), " values, got ", values.size());
+        shape, " needs ", shape.numel(), " values, got ", values.size());
   Tensor tensor = empty(shape, dtype_of<T>(), device);
   detail::copy_bytes(tensor.raw_data(), device, values.data(), Device::cpu(), tensor.nbytes());
   return tensor;
@@ -143,8 +145,7 @@ Tensor Tensor::reshape(std::vector<std::int64_t> dims) const {
   if (inferred >= 0 && known > 0) dims[static_cast<std::size_t>(inferred)] = numel() / known;
   Tensor view = *this;
   view.shape_ = Shape(dims);
-  check(view.numel() == numel(), "Tensor::reshape", "cannot view ", str(), " as ",
-        view.shape_.str());
+  check(view.numel() == numel(), "Tensor::reshape", "cannot view ", *this, " as ", view.shape_);
   return view;
 }
 
@@ -171,8 +172,8 @@ Tensor Tensor::operator[](std::int64_t index) const {
 void check_shape(const Tensor& tensor, const Shape& expected, const std::string& where,
                  const std::string& what) {
   check(tensor.defined(), where, what, " is undefined");
-  check(tensor.shape() == expected, where, "expected ", what, " of shape ", expected.str(),
-        ", got ", tensor.shape().str());
+  check(tensor.shape() == expected, where, "expected ", what, " of shape ", expected, ", got ",
+        tensor.shape());
 }
 
 void check_dtype(const Tensor& tensor, DType expected, const std::string& where,
@@ -183,8 +184,8 @@ void check_dtype(const Tensor& tensor, DType expected, const std::string& where,
 }
 
 void check_same_device(const Tensor& a, const Tensor& b, const std::string& where) {
-  check(a.device() == b.device(), where, "tensors on different devices: ", a.str(), " and ",
-        b.str(), "; move one with .to(device)");
+  check(a.device() == b.device(), where, "tensors on different devices: ", a, " and ", b,
+        "; move one with .to(device)");
 }
 
 template Tensor Tensor::from_vector(const std::vector<float>&, const Shape&, Device);
@@ -196,5 +197,7 @@ template std::int32_t* Tensor::data() const;
 template std::vector<float> Tensor::to_vector() const;
 template std::vector<double> Tensor::to_vector() const;
 template std::vector<std::int32_t> Tensor::to_vector() const;
+
+std::ostream& operator<<(std::ostream& out, const Tensor& tensor) { return out << tensor.str(); }
 
 }  // namespace cuseq

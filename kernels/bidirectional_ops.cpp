@@ -43,10 +43,9 @@ using detail::on_backend;
 
 void check_directions(const Tensor& forward, const Tensor& backward, const std::string& op) {
   check(forward.defined() && (forward.rank() == 2 || forward.rank() == 3), op,
-        "expected a forward direction [batch, steps, units] or [batch, units], got ",
-        forward.defined() ? forward.str() : std::string("undefined"));
+        "expected a forward direction [batch, steps, units] or [batch, units], got ", forward);
   check(forward.dtype() == DType::float32 || forward.dtype() == DType::float64, op,
-        "expected float32 or float64, got ", forward.str());
+        "expected float32 or float64, got ", forward);
   check(backward.defined(), op, "the backward direction is undefined");
   check_shape(backward, forward.shape(), op, "backward direction");
   check_dtype(backward, forward.dtype(), op, "backward direction");

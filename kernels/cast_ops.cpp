@@ -15,8 +15,8 @@ void cast(const Tensor& x, Tensor& out) {
   check(x.defined() && out.defined(), op, "x and out must be defined");
   check((x.dtype() == DType::float32 && is_half(out.dtype())) ||
             (is_half(x.dtype()) && out.dtype() == DType::float32),
-        op, "expected float32 -> bfloat16/float16 or bfloat16/float16 -> float32, got ", x.str(),
-        " -> ", out.str());
+        op, "expected float32 -> bfloat16/float16 or bfloat16/float16 -> float32, got ", x, " -> ",
+        out);
   check_shape(out, x.shape(), op, "out");
   check_same_device(x, out, op);
   detail::on_backend(out.device(), op,

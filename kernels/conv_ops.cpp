@@ -61,16 +61,15 @@ using detail::PoolKernels;
 void check_float_tensor(const Tensor& t, const std::string& op, const std::string& what) {
   check(t.defined(), op, what, " is undefined");
   check(t.dtype() == DType::float32 || t.dtype() == DType::float64, op, "expected ", what,
-        " of dtype float32 or float64, got ", t.str());
+        " of dtype float32 or float64, got ", t);
 }
 
 // x [batch, window.steps, channels] and a valid window; returns the kernels' geometry.
 detail::Geometry1d checked_geometry(const Tensor& x, const Window1d& window, const std::string& op,
                                     const std::string& what) {
   check_float_tensor(x, op, what);
-  check(x.rank() == 3, op, "expected ", what, " of rank 3 [batch, steps, channels], got ", x.str());
-  check(x.dim(1) == window.steps, op, "expected ", what, " with ", window.steps, " steps, got ",
-        x.str());
+  check(x.rank() == 3, op, "expected ", what, " of rank 3 [batch, steps, channels], got ", x);
+  check(x.dim(1) == window.steps, op, "expected ", what, " with ", window.steps, " steps, got ", x);
   check(window.window >= 1 && window.stride >= 1 && window.dilation >= 1, op,
         "window, stride and dilation must be positive, got ", window.window, ", ", window.stride,
         ", ", window.dilation);
@@ -96,7 +95,7 @@ void check_kernel_and_bias(const Tensor& kernel, const Tensor& bias, const Tenso
   check_float_tensor(kernel, op, kernel_what);
   check(kernel.rank() == 3 && kernel.dim(0) == window.window && kernel.dim(1) == x.dim(2), op,
         "expected ", kernel_what, " of shape [", window.window, ", ", x.dim(2), ", filters], got ",
-        kernel.str());
+        kernel);
   check_dtype(kernel, x.dtype(), op, kernel_what);
   check_same_device(kernel, x, op);
   if (bias.defined()) check_companion(bias, Shape{kernel.dim(2)}, x, op, "bias");

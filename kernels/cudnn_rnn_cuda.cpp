@@ -82,7 +82,7 @@ void check_input(const Tensor& t, const Shape& shape, const std::string& what) {
   check(t.defined(), op, what, " is undefined");
   check_shape(t, shape, op, what);
   check_dtype(t, DType::float32, op, what);
-  check(t.device().is_cuda(), op, "cuDNN runs on GPU tensors only, got ", what, " ", t.str());
+  check(t.device().is_cuda(), op, "cuDNN runs on GPU tensors only, got ", what, " ", t);
 }
 
 }  // namespace

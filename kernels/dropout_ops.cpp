@@ -14,7 +14,7 @@ void check_rate(double rate, const std::string& op) {
 void check_floating(const Tensor& t, const std::string& op, const std::string& what) {
   check(t.defined(), op, what, " is undefined");
   check(t.dtype() == DType::float32 || t.dtype() == DType::float64, op, "expected ", what,
-        " of dtype float32 or float64, got ", t.str());
+        " of dtype float32 or float64, got ", t);
 }
 
 }  // namespace

@@ -44,9 +44,9 @@ void check_lookup(const Tensor& ids, const Tensor& table, const std::string& tab
                   const Tensor& rows, const std::string& rows_what, const std::string& where) {
   check_ids(ids, where);
   check(table.defined() && table.rank() == 2, where, "expected ", table_what,
-        " of shape [input_dim, output_dim], got ", table.defined() ? table.str() : "undefined");
+        " of shape [input_dim, output_dim], got ", table);
   check(table.dtype() == DType::float32 || table.dtype() == DType::float64, where, "expected ",
-        table_what, " of dtype float32 or float64, got ", table.str());
+        table_what, " of dtype float32 or float64, got ", table);
   check_same_device(table, ids, where);
   check_dtype(rows, table.dtype(), where, rows_what);
   check_shape(rows, rows_shape(ids, table.dim(1)), where, rows_what);
@@ -87,8 +87,7 @@ void embedding_grad(const Tensor& ids, const Tensor& grad_out, Tensor& grad_tabl
 void nonzero_mask(const Tensor& ids, Tensor& mask) {
   check_ids(ids, "nonzero_mask");
   check(mask.defined() && (mask.dtype() == DType::float32 || mask.dtype() == DType::float64),
-        "nonzero_mask", "expected a float32 or float64 mask, got ",
-        mask.defined() ? mask.str() : "undefined");
+        "nonzero_mask", "expected a float32 or float64 mask, got ", mask);
   check_shape(mask, ids.shape(), "nonzero_mask", "mask");
   check_same_device(mask, ids, "nonzero_mask");
   on_backend(mask.device(), "nonzero_mask", [&](auto where_tag) {

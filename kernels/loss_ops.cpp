@@ -20,16 +20,16 @@ std::int64_t check_rows(const std::string& op, bool sparse, const Tensor& predic
                         const Tensor& target, const Tensor& row_values) {
   check(predictions.defined() && target.defined(), op, "predictions or target is undefined");
   check(predictions.dtype() == DType::float32 || predictions.dtype() == DType::float64, op,
-        "expected float32 or float64 predictions, got ", predictions.str());
+        "expected float32 or float64 predictions, got ", predictions);
   check(predictions.rank() >= 1 && predictions.dim(-1) > 0, op,
-        "expected predictions with a non-empty last axis, got ", predictions.str());
+        "expected predictions with a non-empty last axis, got ", predictions);
   check_same_device(predictions, target, op);
   const std::int64_t columns = predictions.dim(-1);
   const std::int64_t rows = predictions.numel() / columns;
   if (sparse) {
     check_dtype(target, DType::int32, op, "target (integer class ids)");
-    check(target.numel() == rows, op, "expected one class id per row of predictions ",
-          predictions.str(), " (", rows, " ids), got target ", target.str());
+    check(target.numel() == rows, op, "expected one class id per row of predictions ", predictions,
+          " (", rows, " ids), got target ", target);
   } else {
     check_dtype(target, predictions.dtype(), op, "target");
     check_shape(target, predictions.shape(), op, "target");

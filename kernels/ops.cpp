@@ -49,8 +49,7 @@ bool is_floating(DType dtype) { return dtype == DType::float32 || dtype == DType
 
 void check_floating(const Tensor& t, const std::string& op, const std::string& what) {
   check(t.defined(), op, what, " is undefined");
-  check(is_floating(t.dtype()), op, "expected ", what, " of dtype float32 or float64, got ",
-        t.str());
+  check(is_floating(t.dtype()), op, "expected ", what, " of dtype float32 or float64, got ", t);
 }
 
 // Same shape, same floating dtype, same device as `reference`.
@@ -89,8 +88,8 @@ void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, 
           double alpha, double beta) {
   const std::string op = "gemm";
   check_floating(a, op, "a");
-  check(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, op, "expected matrices, got a ", a.str(),
-        ", b ", b.str(), ", c ", c.str());
+  check(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, op, "expected matrices, got a ", a, ", b ",
+        b, ", c ", c);
   check_dtype(b, a.dtype(), op, "b");
   check_dtype(c, a.dtype(), op, "c");
   check_same_device(a, b, op);
@@ -108,8 +107,7 @@ void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, 
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
-  check(a.rank() == 2 && b.rank() == 2, "matmul", "expected matrices, got ", a.str(), " and ",
-        b.str());
+  check(a.rank() == 2 && b.rank() == 2, "matmul", "expected matrices, got ", a, " and ", b);
   Tensor c =
       Tensor::empty(Shape{transpose_a ? a.dim(1) : a.dim(0), transpose_b ? b.dim(0) : b.dim(1)},
                     a.dtype(), a.device());
@@ -137,7 +135,7 @@ void axpby(double alpha, const Tensor& x, double beta, const Tensor& y, Tensor& 
 
 void bias_add(const Tensor& x, const Tensor& bias, Tensor& out) {
   check_floating(x, "bias_add", "x");
-  check(x.rank() >= 1, "bias_add", "expected x of rank >= 1, got ", x.str());
+  check(x.rank() >= 1, "bias_add", "expected x of rank >= 1, got ", x);
   check_floating(bias, "bias_add", "bias");
   check_dtype(bias, x.dtype(), "bias_add", "bias");
   check_shape(bias, Shape{x.dim(-1)}, "bias_add", "bias");
@@ -150,7 +148,7 @@ void bias_add(const Tensor& x, const Tensor& bias, Tensor& out) {
 void fill(Tensor& out, double value) {
   check(out.defined(), "fill", "out is undefined");
   check(is_floating(out.dtype()) || out.dtype() == DType::int32, "fill",
-        "expected a float32, float64 or int32 tensor, got ", out.str());
+        "expected a float32, float64 or int32 tensor, got ", out);
   on_backend(out.device(), "fill", [&](auto where) { Kernels<decltype(where)>::fill(out, value); });
 }
 
@@ -176,7 +174,7 @@ void activation_forward(Activation activation, const Tensor& x, Tensor& y) {
   on_backend(y.device(), op, [&](auto where) {
     using K = Kernels<decltype(where)>;
     if (activation == Activation::softmax) {
-      check(x.rank() >= 1 && x.dim(-1) > 0, op, "needs a non-empty last axis, got ", x.str());
+      check(x.rank() >= 1 && x.dim(-1) > 0, op, "needs a non-empty last axis, got ", x);
       K::softmax_forward(x, x.dim(-1), y);
     } else {
       K::activation_forward(activation, x, y);
@@ -192,7 +190,7 @@ void activation_backward(Activation activation, const Tensor& y, const Tensor& d
   on_backend(dx.device(), op, [&](auto where) {
     using K = Kernels<decltype(where)>;
     if (activation == Activation::softmax) {
-      check(y.rank() >= 1 && y.dim(-1) > 0, op, "needs a non-empty last axis, got ", y.str());
+      check(y.rank() >= 1 && y.dim(-1) > 0, op, "needs a non-empty last axis, got ", y);
       K::softmax_backward(y, dy, y.dim(-1), dx);
     } else {
       K::activation_backward(activation, y, dy, dx);
@@ -203,10 +201,10 @@ void activation_backward(Activation activation, const Tensor& y, const Tensor& d
 void reduce(Reduction reduction, const Tensor& x, int axis, Tensor& out) {
   const std::string op = "reduce";
   check_floating(x, op, "x");
-  check(x.rank() >= 1, op, "expected x of rank >= 1, got ", x.str());
+  check(x.rank() >= 1, op, "expected x of rank >= 1, got ", x);
   const int resolved = normalize_axis(axis, x.rank(), op);
   check(reduction != Reduction::max || x.dim(resolved) > 0, op,
-        "max over an empty axis is undefined: ", x.str());
+        "max over an empty axis is undefined: ", x);
   check_dtype(out, x.dtype(), op, "out");
   check_shape(out, without_axis(x.shape(), resolved), op, "out");
   check_same_device(out, x, op);
@@ -219,7 +217,7 @@ void reduce(Reduction reduction, const Tensor& x, int axis, Tensor& out) {
 }
 
 Tensor reduce(Reduction reduction, const Tensor& x, int axis) {
-  check(x.rank() >= 1, "reduce", "expected x of rank >= 1, got ", x.str());
+  check(x.rank() >= 1, "reduce", "expected x of rank >= 1, got ", x);
   Tensor out = Tensor::empty(without_axis(x.shape(), normalize_axis(axis, x.rank(), "reduce")),
                              x.dtype(), x.device());
   reduce(reduction, x, axis, out);
@@ -232,7 +230,7 @@ Tensor reduce_all(Reduction reduction, const Tensor& x) {
 
 void argmax(const Tensor& x, Tensor& out) {
   check_floating(x, "argmax", "x");
-  check(x.rank() >= 1 && x.dim(-1) > 0, "argmax", "needs a non-empty last axis, got ", x.str());
+  check(x.rank() >= 1 && x.dim(-1) > 0, "argmax", "needs a non-empty last axis, got ", x);
   check_dtype(out, DType::int32, "argmax", "out");
   check_shape(out, without_axis(x.shape(), x.rank() - 1), "argmax", "out");
   check_same_device(out, x, "argmax");
@@ -241,7 +239,7 @@ void argmax(const Tensor& x, Tensor& out) {
 }
 
 Tensor argmax(const Tensor& x) {
-  check(x.rank() >= 1, "argmax", "expected x of rank >= 1, got ", x.str());
+  check(x.rank() >= 1, "argmax", "expected x of rank >= 1, got ", x);
   Tensor out = Tensor::empty(without_axis(x.shape(), x.rank() - 1), DType::int32, x.device());
   argmax(x, out);
   return out;
@@ -249,7 +247,7 @@ Tensor argmax(const Tensor& x) {
 
 void swap_leading_axes(const Tensor& x, Tensor& out) {
   const std::string op = "swap_leading_axes";
-  check(x.defined() && x.rank() >= 2, op, "expected a tensor of rank >= 2, got ", x.str());
+  check(x.defined() && x.rank() >= 2, op, "expected a tensor of rank >= 2, got ", x);
   std::vector<std::int64_t> dims = x.shape().dims();
   std::swap(dims[0], dims[1]);
   check_dtype(out, x.dtype(), op, "out");
@@ -263,7 +261,7 @@ void swap_leading_axes(const Tensor& x, Tensor& out) {
 
 Tensor swap_leading_axes(const Tensor& x) {
   check(x.defined() && x.rank() >= 2, "swap_leading_axes", "expected a tensor of rank >= 2, got ",
-        x.str());
+        x);
   std::vector<std::int64_t> dims = x.shape().dims();
   std::swap(dims[0], dims[1]);
   Tensor out = Tensor::empty(Shape(dims), x.dtype(), x.device());

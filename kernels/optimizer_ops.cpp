@@ -16,7 +16,7 @@ using detail::OptimizerKernels;
 void check_floating_parameter(const std::string& op, const Tensor& value, const Tensor& grad) {
   check(value.defined() && grad.defined(), op, "value or grad is undefined");
   check(value.dtype() == DType::float32 || value.dtype() == DType::float64, op,
-        "expected a float32 or float64 parameter, got ", value.str());
+        "expected a float32 or float64 parameter, got ", value);
   check_dtype(grad, value.dtype(), op, "grad");
   check_shape(grad, value.shape(), op, "grad");
   check_same_device(grad, value, op);

@@ -64,10 +64,10 @@ void check_optional(const Tensor& t, const Shape& shape, const Tensor& x, const 
 Extents check_forward(const RecurrentSpec& spec, const RecurrentWeights& w,
                       const RecurrentInputs& in, const std::string& op) {
   check(in.x.defined() && in.x.rank() == 3, op, "expected inputs [batch, steps, features], got ",
-        in.x.defined() ? in.x.str() : std::string("undefined"));
+        in.x);
   check(in.x.dtype() == DType::float32 || in.x.dtype() == DType::float64, op,
-        "expected float32 or float64 inputs, got ", in.x.str());
-  check(in.x.dim(1) >= 1, op, "expected at least one step, got ", in.x.str());
+        "expected float32 or float64 inputs, got ", in.x);
+  check(in.x.dim(1) >= 1, op, "expected at least one step, got ", in.x);
   check(w.kernel.defined() && w.kernel.rank() == 2 && w.recurrent_kernel.defined(), op,
         "expected a kernel [features, G*units] and a recurrent_kernel");
   const Extents e{in.x.dim(0), in.x.dim(1), in.x.dim(2), w.recurrent_kernel.dim(0),
@@ -291,8 +291,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
 void recurrent_dropout_mask(double rate, Generator::Stream stream, Tensor& mask) {
   const std::string op = "recurrent_dropout_mask";
   check(rate >= 0.0 && rate < 1.0, op, "expected a rate in [0, 1), got ", rate);
-  check(mask.defined() && mask.rank() == 2, op, "expected a mask [batch, units], got ",
-        mask.defined() ? mask.str() : std::string("undefined"));
+  check(mask.defined() && mask.rank() == 2, op, "expected a mask [batch, units], got ", mask);
   on_backend(mask.device(), op, [&](auto where) {
     RecurrentKernels<decltype(where)>::dropout_mask(rate, stream, mask);
   });

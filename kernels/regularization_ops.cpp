@@ -9,7 +9,7 @@ namespace {
 void check_weights(const Tensor& w, const std::string& op) {
   check(w.defined(), op, "w is undefined");
   check(w.dtype() == DType::float32 || w.dtype() == DType::float64, op,
-        "expected w of dtype float32 or float64, got ", w.str());
+        "expected w of dtype float32 or float64, got ", w);
 }
 
 }  // namespace

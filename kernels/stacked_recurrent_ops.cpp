@@ -80,8 +80,7 @@ void check_streams(const std::vector<const Stream*>& streams, std::size_t layers
   check(streams.empty() || streams.size() == layers, op, "expected one stream per layer (", layers,
         ") or none, got ", streams.size());
   for (const Stream* stream : streams) {
-    check(stream != nullptr && stream->device() == device, op, "expected streams on ",
-          device.str());
+    check(stream != nullptr && stream->device() == device, op, "expected streams on ", device);
   }
 }
 
@@ -137,8 +136,7 @@ StackedRecurrentTape stacked_recurrent_forward(const std::vector<StackedRecurren
         " layers, got ", inputs.size());
   const Tensor& x = inputs.empty() ? Tensor() : inputs[0].x;
   check(x.defined() && x.rank() == 3 && x.dim(1) >= 1, op,
-        "expected inputs[0].x [batch, steps, features] with at least one step, got ",
-        x.defined() ? x.str() : std::string("undefined"));
+        "expected inputs[0].x [batch, steps, features] with at least one step, got ", x);
   check_stack(layers, x.dim(2), op);
   const std::int64_t batch = x.dim(0), steps = x.dim(1);
   for (std::size_t l = 0; l < layers.size(); ++l) {
@@ -146,7 +144,7 @@ StackedRecurrentTape stacked_recurrent_forward(const std::vector<StackedRecurren
           " reads layer ", l - 1, "'s output");
     const Tensor& mask = inputs[l].step_mask;
     check(!mask.defined() || mask.shape() == Shape{batch, steps}, op, "layer ", l,
-          ": expected a mask [", batch, ", ", steps, "], got ", mask.defined() ? mask.str() : "");
+          ": expected a mask [", batch, ", ", steps, "], got ", mask);
   }
   check_streams(streams, layers.size(), x.device(), op);
   const auto count = static_cast<std::int64_t>(layers.size());
@@ -219,7 +217,7 @@ StackedRecurrentGradients stacked_recurrent_backward(
   const Shape output_shape =
       layers.back().spec.return_sequences ? Shape{batch, steps, units} : Shape{batch, units};
   check(!d_output.defined() || d_output.shape() == output_shape, op, "expected an output gradient ",
-        output_shape.str(), ", got ", d_output.defined() ? d_output.str() : "");
+        output_shape, ", got ", d_output);
   const auto count = static_cast<std::int64_t>(layers.size());
   const Schedule schedule(steps, tape.chunk_steps, count, streams, device);
   for (const std::vector<RecurrentTape>& chunks : tape.chunks) {

@@ -12,10 +12,9 @@ namespace {
 
 void check_sequence(const Tensor& t, const std::string& op, const std::string& what) {
   check(t.defined() && (t.rank() == 2 || t.rank() == 3), op, "expected ", what,
-        " [batch, steps] or [batch, steps, features], got ",
-        t.defined() ? t.str() : std::string("undefined"));
+        " [batch, steps] or [batch, steps, features], got ", t);
   check(t.dtype() == DType::float32 || t.dtype() == DType::float64, op,
-        "expected a float32 or float64 ", what, ", got ", t.str());
+        "expected a float32 or float64 ", what, ", got ", t);
 }
 
 void check_range(std::int64_t begin, std::int64_t steps, std::int64_t extent, const std::string& op,
@@ -33,8 +32,8 @@ void copy_time_block(const Tensor& source, std::int64_t source_begin, Tensor& de
   check_sequence(destination, op, "destination");
   check(source.rank() == destination.rank() && source.dim(0) == destination.dim(0) &&
             (source.rank() == 2 || source.dim(2) == destination.dim(2)),
-        op, "expected source and destination with the same batch and features, got ", source.str(),
-        " and ", destination.str());
+        op, "expected source and destination with the same batch and features, got ", source,
+        " and ", destination);
   check_dtype(destination, source.dtype(), op, "destination");
   check_same_device(source, destination, op);
   check(steps >= 0, op, "expected steps >= 0, got ", steps);

@@ -19,7 +19,7 @@ ActivationLayer::ActivationLayer(const std::string& activation, std::string name
 
 Tensor ActivationLayer::forward(const Tensor& input, const ForwardContext&) {
   check(input.defined() && input.rank() >= 1, name(), "expected an input with a batch axis, got ",
-        input.defined() ? input.str() : "undefined");
+        input);
   detail::build_on_first_call(*this, input, input.dtype());
   output_ = Tensor::empty(input.shape(), input.dtype(), input.device());
   ops::activation_forward(activation_, input, output_);

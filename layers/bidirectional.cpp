@@ -107,8 +107,8 @@ void Bidirectional::build_weights(const Shape& input_shape, Generator& generator
     direction->build(input_shape, dtype(), device(), generator);
     check(direction->dtype() == dtype() && direction->device() == device(), name(),
           "the wrapped layer ", direction->name(), " was built for ",
-          dtype_name(direction->dtype()), " on ", direction->device().str(), ", not ",
-          dtype_name(dtype()), " on ", device().str());
+          dtype_name(direction->dtype()), " on ", direction->device(), ", not ",
+          dtype_name(dtype()), " on ", device());
     const std::string prefix =
         (direction == forward_.get() ? "forward_" : "") + direction->name() + "/";
     for (Parameter* inner : direction->parameters()) {

@@ -96,8 +96,7 @@ Tensor Conv1D::forward(const Tensor& input, const ForwardContext&) {
   detail::check_sequence_input(input, name());
   detail::build_on_first_call(*this, input, input.dtype());
   const std::int64_t channels = kernel_->value.dim(1);
-  check(input.dim(2) == channels, name(), "expected ", channels, " input channels, got ",
-        input.str());
+  check(input.dim(2) == channels, name(), "expected ", channels, " input channels, got ", input);
   check_dtype(input, dtype(), name());
   check_same_device(input, kernel_->value, name());
   const Window1d window = window_for(input.dim(1));
@@ -114,8 +113,7 @@ Tensor Conv1D::forward(const Tensor& input, const ForwardContext&) {
 Tensor Conv1D::backward(const Tensor& grad_output) {
   check(output_.defined(), name(), "backward() needs a forward() first");
   check(grad_output.defined() && grad_output.shape() == output_.shape(), name(),
-        "expected a gradient of the output's shape ", output_.shape().str(), ", got ",
-        grad_output.defined() ? grad_output.str() : "undefined");
+        "expected a gradient of the output's shape ", output_.shape(), ", got ", grad_output);
   const Tensor grad_pre_activation =
       detail::grad_before_activation(activation_, output_, grad_output);
   const Window1d window = window_for(input_.dim(1));

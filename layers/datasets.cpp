@@ -45,8 +45,7 @@ std::vector<std::int64_t> shuffled_indices(std::int64_t n, std::uint64_t seed) {
 }
 
 Tensor take_rows(const Tensor& x, const std::vector<std::int64_t>& rows) {
-  check(x.defined() && x.rank() >= 1, "take_rows", "expected a tensor with a row axis, got ",
-        x.defined() ? x.str() : "undefined");
+  check(x.defined() && x.rank() >= 1, "take_rows", "expected a tensor with a row axis, got ", x);
   const Tensor host = x.to(Device::cpu());
   std::vector<std::int64_t> dims = host.shape().dims();
   dims[0] = static_cast<std::int64_t>(rows.size());
@@ -57,7 +56,7 @@ Tensor take_rows(const Tensor& x, const std::vector<std::int64_t>& rows) {
   auto* target = static_cast<unsigned char*>(taken.raw_data());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     check(rows[i] >= 0 && rows[i] < host.dim(0), "take_rows", "row ", rows[i], " is outside [0, ",
-          host.dim(0), ") of ", x.str());
+          host.dim(0), ") of ", x);
     std::memcpy(target + i * row_bytes, source + static_cast<std::size_t>(rows[i]) * row_bytes,
                 row_bytes);
   }
@@ -67,8 +66,7 @@ Tensor take_rows(const Tensor& x, const std::vector<std::int64_t>& rows) {
 TrainTestSplit train_test_split(const Tensor& x, const Tensor& y, double test_size,
                                 std::uint64_t seed, bool shuffle) {
   check(x.defined() && y.defined() && x.rank() >= 1 && y.rank() >= 1 && x.dim(0) == y.dim(0),
-        "train_test_split", "x and y need the same number of rows, got x ",
-        x.defined() ? x.str() : "undefined", " and y ", y.defined() ? y.str() : "undefined");
+        "train_test_split", "x and y need the same number of rows, got x ", x, " and y ", y);
   const SplitOrder order = split_order(x.dim(0), test_size, seed, shuffle);
   return {take_rows(x, order.train), take_rows(x, order.test), take_rows(y, order.train),
           take_rows(y, order.test)};
@@ -86,7 +84,7 @@ TextSplit train_test_split(const TextDataset& data, double test_size, std::uint6
 
 void shuffle_rows(Tensor& x, Tensor& y, std::uint64_t seed) {
   check(x.rank() >= 1 && y.rank() >= 1 && x.dim(0) == y.dim(0), "shuffle_rows",
-        "x and y need the same number of rows, got x ", x.str(), " and y ", y.str());
+        "x and y need the same number of rows, got x ", x, " and y ", y);
   const std::vector<std::int64_t> order = shuffled_indices(x.dim(0), seed);
   x = take_rows(x, order);
   y = take_rows(y, order);
@@ -95,7 +93,7 @@ void shuffle_rows(Tensor& x, Tensor& y, std::uint64_t seed) {
 void keep_random_rows(Tensor& x, Tensor& y, std::int64_t count, std::uint64_t seed) {
   if (count <= 0 || count >= x.dim(0)) return;
   check(y.rank() >= 1 && x.dim(0) == y.dim(0), "keep_random_rows",
-        "x and y need the same number of rows, got x ", x.str(), " and y ", y.str());
+        "x and y need the same number of rows, got x ", x, " and y ", y);
   std::vector<std::int64_t> rows = shuffled_indices(x.dim(0), seed);
   rows.resize(static_cast<std::size_t>(count));
   x = take_rows(x, rows);
@@ -124,7 +122,7 @@ MajorityClass majority_class(const Tensor& labels) {
     values.assign(floats.begin(), floats.end());
   } else {
     check(host.dtype() == DType::float64, "majority_class", "expected int32 or float labels, got ",
-          labels.str());
+          labels);
     values = host.to_vector<double>();
   }
   std::vector<std::int32_t> ids;

@@ -58,7 +58,7 @@ LayerConfig Dense::config() const {
 
 Shape Dense::output_shape(const Shape& input_shape) const {
   check(input_shape.rank() >= 1, name(), "expected inputs with a feature axis, got shape ",
-        input_shape.str(), " (without the batch axis)");
+        input_shape, " (without the batch axis)");
   std::vector<std::int64_t> dims = input_shape.dims();
   dims.back() = units_;
   return Shape(dims);
@@ -66,7 +66,7 @@ Shape Dense::output_shape(const Shape& input_shape) const {
 
 void Dense::build_weights(const Shape& input_shape, Generator& generator) {
   check(input_shape.rank() >= 1, name(), "expected inputs with a feature axis, got shape ",
-        input_shape.str(), " (without the batch axis)");
+        input_shape, " (without the batch axis)");
   kernel_ = &add_parameter("kernel", Shape{input_shape[-1], units_}, kernel_regularizer_);
   initializers::glorot_uniform(kernel_->value, generator);
   if (use_bias_) bias_ = &add_parameter("bias", Shape{units_}, bias_regularizer_);
@@ -74,11 +74,10 @@ void Dense::build_weights(const Shape& input_shape, Generator& generator) {
 
 Tensor Dense::forward(const Tensor& input, const ForwardContext&) {
   check(input.defined() && input.rank() >= 2, name(),
-        "expected an input of shape [batch, ..., features], got ",
-        input.defined() ? input.str() : "undefined");
+        "expected an input of shape [batch, ..., features], got ", input);
   detail::build_on_first_call(*this, input, input.dtype());
   const std::int64_t in = kernel_->value.dim(0);
-  check(input.dim(-1) == in, name(), "expected ", in, " input features, got ", input.str());
+  check(input.dim(-1) == in, name(), "expected ", in, " input features, got ", input);
   check_dtype(input, dtype(), name());
   check_same_device(input, kernel_->value, name());
   input_rows_ = input.reshape({-1, in});
@@ -94,8 +93,7 @@ Tensor Dense::backward(const Tensor& grad_output) {
   check(output_rows_.defined(), name(), "backward() needs a forward() first");
   check(grad_output.defined() && grad_output.numel() == output_rows_.numel() &&
             grad_output.dim(-1) == units_,
-        name(), "expected a gradient of the output's shape, got ",
-        grad_output.defined() ? grad_output.str() : "undefined");
+        name(), "expected a gradient of the output's shape, got ", grad_output);
   const Tensor grad_rows = grad_output.reshape({-1, units_});
   const Tensor grad_pre_activation =
       detail::grad_before_activation(activation_, output_rows_, grad_rows);

@@ -37,7 +37,7 @@ Tensor ids_from_floats(const Tensor& input, const std::string& layer) {
   std::vector<std::int32_t> ids(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
     check(std::floor(values[i]) == values[i] && std::fabs(values[i]) < 2147483648.0, layer,
-          "expected int32 ids, got the non-integer value ", values[i], " in ", input.str());
+          "expected int32 ids, got the non-integer value ", values[i], " in ", input);
     ids[i] = static_cast<std::int32_t>(values[i]);
   }
   return Tensor::from_vector(ids, input.shape(), input.device());
@@ -87,9 +87,9 @@ void Embedding::build_weights(const Shape&, Generator& generator) {
 
 Tensor Embedding::ids_from(const Tensor& input) const {
   check(input.defined() && input.rank() >= 1, name(), "expected ids of shape [batch, ...], got ",
-        input.defined() ? input.str() : "undefined");
+        input);
   check(!input_length_ || input.rank() < 2 || input.dim(1) == *input_length_, name(), "expected ",
-        *input_length_, " steps (input_length), got ids ", input.str());
+        *input_length_, " steps (input_length), got ids ", input);
   switch (input.dtype()) {
     case DType::int32:
       return input;

@@ -18,7 +18,7 @@ Shape Flatten::output_shape(const Shape& input_shape) const { return Shape{input
 
 Tensor Flatten::forward(const Tensor& input, const ForwardContext&) {
   check(input.defined() && input.rank() >= 1, name(), "expected an input with a batch axis, got ",
-        input.defined() ? input.str() : "undefined");
+        input);
   detail::build_on_first_call(*this, input, DType::float32);
   input_shape_of_last_call_ = input.shape();
   const std::int64_t batch = input.dim(0);
@@ -29,7 +29,7 @@ Tensor Flatten::backward(const Tensor& grad_output) {
   check(input_shape_of_last_call_.rank() > 0, name(), "backward() needs a forward() first");
   check(grad_output.defined() && grad_output.numel() == input_shape_of_last_call_.numel(), name(),
         "expected a gradient of ", input_shape_of_last_call_.numel(), " elements, got ",
-        grad_output.defined() ? grad_output.str() : "undefined");
+        grad_output);
   return grad_output.reshape(input_shape_of_last_call_.dims());
 }
 

@@ -79,7 +79,7 @@ RecurrentStack* LanguageModel::stack() {
 
 Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates& states) {
   check(ids.defined() && ids.rank() == 2 && ids.dtype() == DType::int32, kWhere,
-        "expected int32 ids [batch, steps], got ", ids.defined() ? ids.str() : "undefined");
+        "expected int32 ids [batch, steps], got ", ids);
   const auto layers = lstms();
   check(states.empty() || states.size() == layers.size(), kWhere, "expected states for ",
         layers.size(), " LSTM layers, got ", states.size());

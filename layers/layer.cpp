@@ -46,7 +46,7 @@ Layer::~Layer() = default;
 
 void Layer::build(const Shape& input_shape, DType dtype, Device device, Generator& generator) {
   check(!built_ || input_shape == input_shape_, name_, "already built for inputs of shape ",
-        input_shape_.str(), ", got ", input_shape.str());
+        input_shape_, ", got ", input_shape);
   if (built_) return;
   check(dtype == DType::float32 || dtype == DType::float64, name_,
         "layers compute in float32 or float64, got ", dtype_name(dtype));

@@ -8,7 +8,7 @@ namespace {
 // One value per row of the predictions, on their device.
 Tensor row_buffer(const Tensor& predictions) {
   check(predictions.defined() && predictions.rank() >= 1 && predictions.dim(-1) > 0, "loss",
-        "expected predictions with a non-empty last axis, got ", predictions.str());
+        "expected predictions with a non-empty last axis, got ", predictions);
   return Tensor::empty(Shape{predictions.numel() / predictions.dim(-1)}, predictions.dtype(),
                        predictions.device());
 }
@@ -101,8 +101,7 @@ double compute_weighted_loss(const Loss& loss, const Tensor& predictions, const 
                              const Tensor& row_weights, const Tensor& grad) {
   Tensor rows = row_buffer(predictions);
   check(row_weights.defined() && row_weights.numel() == rows.numel(), "loss", "expected ",
-        rows.numel(), " row weights for predictions ", predictions.str(), ", got ",
-        row_weights.defined() ? row_weights.str() : "undefined");
+        rows.numel(), " row weights for predictions ", predictions, ", got ", row_weights);
   const double scale = rows.numel() == 0 ? 0.0 : 1.0 / static_cast<double>(rows.numel());
   ops::loss_rows(loss.kind, loss.from_logits, predictions, target, rows, grad, scale);
   const Tensor weights = row_weights.reshape(rows.shape().dims());

@@ -66,8 +66,8 @@ void MetricAccumulator::update(const Tensor& predictions, const Tensor& target) 
     return;
   }
   check(target.numel() == predictions.numel(), metric_.name,
-        "needs one target per output (binary or multi-label), got predictions ", predictions.str(),
-        " and target ", target.str());
+        "needs one target per output (binary or multi-label), got predictions ", predictions,
+        " and target ", target);
   const std::vector<double> p = host_values(predictions), y = host_values(target);
   for (std::size_t i = 0; i < p.size(); ++i) {
     const bool positive = y[i] != 0.0;  // Keras casts the labels to bool

@@ -88,9 +88,9 @@ void read_weights(ByteReader& in, Sequential& model, bool last) {
       Tensor value = in.tensor(file_layer + "/" + name);
       check(value.shape() == parameter->value.shape() && value.dtype() == parameter->value.dtype(),
             "load_weights", "\"", in.source(), "\": ", layer.name(), "/", parameter->name,
-            " expects ", dtype_name(parameter->value.dtype()), parameter->value.shape().str(),
+            " expects ", dtype_name(parameter->value.dtype()), parameter->value.shape(),
             ", the file has ", file_layer, "/", name, " ", dtype_name(value.dtype()),
-            value.shape().str());
+            value.shape());
       values.push_back(std::move(value));
     }
     weights.push_back(std::move(values));

@@ -25,7 +25,7 @@ void ParameterBudget::charge(const std::string& layer, const std::string& weight
   const std::uint64_t bytes =
       elements > budget->left_ ? budget->left_ + 1 : elements * dtype_size(dtype);
   check(bytes <= budget->left_, layer, "\"", budget->source_, "\" asks for weight ", weight, " ",
-        dtype_name(dtype), shape.str(), " (", elements, " values), more than the ", budget->left_,
+        dtype_name(dtype), shape, " (", elements, " values), more than the ", budget->left_,
         " bytes the file has left for weights");
   budget->left_ -= bytes;
 }

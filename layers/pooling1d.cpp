@@ -86,7 +86,7 @@ Tensor Pooling1D::forward(const Tensor& input, const ForwardContext&) {
   detail::build_on_first_call(*this, input, input.dtype());
   // Keras would average over no steps (NaN) or take the max of none (-inf).
   check(!global_ || input.dim(1) > 0, name(),
-        "global pooling needs at least one step, got 0 steps in ", input.str());
+        "global pooling needs at least one step, got 0 steps in ", input);
   const Window1d window = window_for(input.dim(1));
   check(window.output_steps() > 0, name(), "a pool of ", window.window,
         " steps does not fit an input of ", input.dim(1), " steps");
@@ -105,8 +105,7 @@ Tensor Pooling1D::forward(const Tensor& input, const ForwardContext&) {
 Tensor Pooling1D::backward(const Tensor& grad_output) {
   check(input_shape_of_last_call_.rank() == 3, name(), "backward() needs a forward() first");
   check(grad_output.defined() && grad_output.numel() == pooled_shape_.numel(), name(),
-        "expected a gradient of the output's shape, got ",
-        grad_output.defined() ? grad_output.str() : "undefined");
+        "expected a gradient of the output's shape, got ", grad_output);
   const Tensor grad = grad_output.reshape(pooled_shape_.dims());
   const Window1d window = window_for(input_shape_of_last_call_[1]);
   Tensor grad_input = Tensor::empty(input_shape_of_last_call_, grad.dtype(), grad.device());

@@ -102,7 +102,7 @@ Tensor dropout_mask(double rate, std::int64_t batch, std::int64_t width, DType d
 namespace initializers {
 
 void orthogonal(Tensor& weight, Generator& generator) {
-  check(weight.rank() >= 2, "orthogonal", "expected a matrix, got ", weight.str());
+  check(weight.rank() >= 2, "orthogonal", "expected a matrix, got ", weight);
   const std::int64_t columns = weight.dim(-1), rows = weight.numel() / columns;
   // Orthonormalise the columns of a tall [n, m] normal matrix; transpose when wide.
   const std::int64_t n = std::max(rows, columns), m = std::min(rows, columns);
@@ -199,7 +199,7 @@ LayerConfig Recurrent::config() const {
 
 Shape Recurrent::output_shape(const Shape& input_shape) const {
   check(input_shape.rank() == 2, name(), "expected inputs [batch, steps, features], got shape ",
-        input_shape.str(), " (without the batch axis)");
+        input_shape, " (without the batch axis)");
   return options_.return_sequences ? Shape{input_shape[0], units_} : Shape{units_};
 }
 
@@ -241,7 +241,7 @@ ops::RecurrentInputs Recurrent::forward_inputs(const Shape& input_shape,
                                                const std::vector<Tensor>& initial_states) {
   check(built(), name(), "the layer is not built");
   check(input_shape.rank() == 3 && input_shape[2] == kernel_->value.dim(0), name(), "expected ",
-        kernel_->value.dim(0), " input features, got inputs of shape ", input_shape.str());
+        kernel_->value.dim(0), " input features, got inputs of shape ", input_shape);
   const std::int64_t batch = input_shape[0];
   const std::size_t state_count = cell_ == RecurrentCell::lstm ? 2 : 1;
 
@@ -292,8 +292,7 @@ const std::vector<ops::RecurrentTape>& Recurrent::chunk_tapes() const {
 RecurrentResult Recurrent::forward_with_state(const Tensor& input, const ForwardContext& context,
                                               const std::vector<Tensor>& initial_states) {
   check(input.defined() && input.rank() == 3, name(),
-        "expected an input of shape [batch, steps, features], got ",
-        input.defined() ? input.str() : "undefined");
+        "expected an input of shape [batch, steps, features], got ", input);
   detail::build_on_first_call(*this, input, input.dtype());
   check_dtype(input, dtype(), name());
   check_same_device(input, kernel_->value, name());

@@ -59,8 +59,7 @@ RecurrentStackResult RecurrentStack::forward(
     const Tensor& input, const ForwardContext& context,
     const std::vector<std::vector<Tensor>>& initial_states) {
   check(input.defined() && input.rank() == 3, kWhere,
-        "expected an input of shape [batch, steps, features], got ",
-        input.defined() ? input.str() : "undefined");
+        "expected an input of shape [batch, steps, features], got ", input);
   check(initial_states.empty() || initial_states.size() == layers_.size(), kWhere,
         "expected initial states for each of the ", layers_.size(), " layers or none, got ",
         initial_states.size());
@@ -74,8 +73,8 @@ RecurrentStackResult RecurrentStack::forward(
                   detail::standalone_generator());
     }
     check_dtype(input, layer.dtype(), layer.name());
-    check(layer.device() == input.device(), layer.name(), "expected inputs on ",
-          layer.device().str(), ", got ", input.str());
+    check(layer.device() == input.device(), layer.name(), "expected inputs on ", layer.device(),
+          ", got ", input);
     inputs.push_back(layer.forward_inputs(shape, context, entry(initial_states, l)));
     shape = Shape{shape[0], shape[1], layer.units()};
   }

@@ -79,8 +79,8 @@ Layer& Sequential::layer(const std::string& name) const {
 void Sequential::build(const Shape& input_shape, DType dtype, Device device) {
   check(!layers_.empty(), name_, "build() needs at least one layer");
   if (built_) {
-    check(input_shape == input_shape_, name_, "already built for inputs of shape ",
-          input_shape_.str(), ", got ", input_shape.str());
+    check(input_shape == input_shape_, name_, "already built for inputs of shape ", input_shape_,
+          ", got ", input_shape);
     return;
   }
   Shape shape = input_shape;

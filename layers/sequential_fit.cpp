@@ -70,13 +70,13 @@ Tensor sample_weights_of(const Tensor& x, const Tensor& y, const FitOptions& opt
   if (!options.sample_weight.defined()) return Tensor();
   const Tensor& w = options.sample_weight;
   check(w.numel() == x.dim(0) && (w.rank() == 1 || (w.rank() == 2 && w.dim(1) == 1)), model,
-        "expected sample_weight of shape [", x.dim(0), "] (one per row of x), got ", w.str());
+        "expected sample_weight of shape [", x.dim(0), "] (one per row of x), got ", w);
   const Tensor host = w.to(Device::cpu());
   std::vector<double> values;
   if (host.dtype() == DType::float32) {
     for (const float v : host.to_vector<float>()) values.push_back(v);
   } else {
-    check(host.dtype() == DType::float64, model, "expected float sample_weight, got ", w.str());
+    check(host.dtype() == DType::float64, model, "expected float sample_weight, got ", w);
     values = host.to_vector<double>();
   }
   for (std::size_t row = 0; row < values.size(); ++row) {
@@ -89,7 +89,7 @@ Tensor sample_weights_of(const Tensor& x, const Tensor& y, const FitOptions& opt
 Split split_data(const Tensor& x, const Tensor& y, const FitOptions& options,
                  const ModelTraining& training, const std::string& model) {
   check(x.rank() >= 1 && y.rank() >= 1 && x.dim(0) == y.dim(0), model,
-        "x and y need the same number of rows, got x ", x.str(), " and y ", y.str());
+        "x and y need the same number of rows, got x ", x, " and y ", y);
   check(options.validation_split >= 0 && options.validation_split < 1, model,
         "expected validation_split in [0, 1), got ", options.validation_split);
   Split split;
@@ -131,7 +131,7 @@ History Sequential::fit(const Tensor& x, const Tensor& y, const FitOptions& opti
   training.build_for(x);
   const Split data = split_data(x, y, options, training, name_);
   const std::int64_t rows = data.x.dim(0);
-  check(rows > 0, name_, "fit() has no training rows (x ", x.str(), ", validation_split ",
+  check(rows > 0, name_, "fit() has no training rows (x ", x, ", validation_split ",
         options.validation_split, ")");
   const std::int64_t steps = (rows + options.batch_size - 1) / options.batch_size;
   const bool show_regularization = training.has_regularizers();

@@ -1,6 +1,7 @@
 // Where a tensor lives: the host (CPU) or one CUDA device.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 
 #include "cuseq/export.h"
@@ -45,5 +46,8 @@ CUSEQ_API std::string cuda_unavailable_reason();
 
 // The GPU when one is available, else the CPU: what examples and users usually want.
 CUSEQ_API Device default_device();
+
+// Streams str(): error messages take the device itself, and format it only on failure.
+CUSEQ_API std::ostream& operator<<(std::ostream& out, Device device);
 
 }  // namespace cuseq

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,8 @@ class CUSEQ_API Shape {
  private:
   std::vector<std::int64_t> dims_;
 };
+
+// Streams str(): error messages take the shape itself, and format it only on failure.
+CUSEQ_API std::ostream& operator<<(std::ostream& out, const Shape& shape);
 
 }  // namespace cuseq

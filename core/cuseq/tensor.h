@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,5 +83,9 @@ CUSEQ_API void check_shape(const Tensor& tensor, const Shape& expected, const st
 CUSEQ_API void check_dtype(const Tensor& tensor, DType expected, const std::string& where,
                            const std::string& what = "input");
 CUSEQ_API void check_same_device(const Tensor& a, const Tensor& b, const std::string& where);
+
+// Streams str() (which says "undefined tensor" for an undefined one): error
+// messages take the tensor itself, and format it only on failure.
+CUSEQ_API std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
 
 }  // namespace cuseq

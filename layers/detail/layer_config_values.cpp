@@ -103,7 +103,7 @@ Generator& standalone_generator() {
 void build_on_first_call(Layer& layer, const Tensor& input, DType weight_dtype) {
   if (layer.built()) return;
   check(input.defined() && input.rank() >= 1, layer.name(),
-        "expected an input with a batch axis, got ", input.defined() ? input.str() : "undefined");
+        "expected an input with a batch axis, got ", input);
   std::vector<std::int64_t> dims(input.shape().dims().begin() + 1, input.shape().dims().end());
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);

@@ -13,7 +13,7 @@ Tensor rows_on(const Tensor& host, std::int64_t begin, std::int64_t end, Device 
 
 void ModelTraining::build_for(const Tensor& x) {
   if (model_.built()) return;
-  check(x.rank() >= 1, model_.name(), "expected inputs with a batch axis, got ", x.str());
+  check(x.rank() >= 1, model_.name(), "expected inputs with a batch axis, got ", x);
   const std::vector<std::int64_t> dims(x.shape().dims().begin() + 1, x.shape().dims().end());
   const bool floating = x.dtype() == DType::float32 || x.dtype() == DType::float64;
   model_.build(Shape(dims), floating ? x.dtype() : DType::float32, default_device());
@@ -242,7 +242,7 @@ EpochLogs ModelTraining::evaluate(const Tensor& x_host, const Tensor& y_host, in
   const std::int64_t rows = x_host.dim(0);
   check(y_host.dim(0) == rows, model_.name(), "x has ", rows, " rows but y has ", y_host.dim(0));
   // Keras reports no loss for no data; 0 would read as a perfect model.
-  check(rows > 0, model_.name(), "evaluate() has no rows to evaluate (x ", x_host.str(), ")");
+  check(rows > 0, model_.name(), "evaluate() has no rows to evaluate (x ", x_host, ")");
   double loss_sum = 0;
   std::vector<MetricAccumulator> metrics = metric_accumulators();
   for (std::int64_t begin = 0; begin < rows; begin += batch_size) {

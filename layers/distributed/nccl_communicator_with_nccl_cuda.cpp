@@ -29,7 +29,7 @@ class NcclCommunicator final : public Communicator {
  public:
   explicit NcclCommunicator(Device device)
       : device_(device), mpi_(make_mpi_communicator()), comm_stream_(device) {
-    check(device.is_cuda(), "make_nccl_communicator", "expected a GPU device, got ", device.str());
+    check(device.is_cuda(), "make_nccl_communicator", "expected a GPU device, got ", device);
     ncclUniqueId id{};
     if (mpi_->rank() == 0) check_nccl(ncclGetUniqueId(&id), "ncclGetUniqueId");
     Tensor id_bytes = Tensor::zeros(Shape{(sizeof id + 3) / 4}, DType::int32);
@@ -88,7 +88,7 @@ class NcclCommunicator final : public Communicator {
   bool on_my_gpu(const Tensor& tensor) const {
     if (tensor.device().is_cpu()) return false;
     check(tensor.device() == device_, "NcclCommunicator", "this communicator reduces tensors on ",
-          device_.str(), ", got ", tensor.str());
+          device_, ", got ", tensor);
     return true;
   }
   cudaStream_t stream() const { return static_cast<cudaStream_t>(current_stream_handle(device_)); }
