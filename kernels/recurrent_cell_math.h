@@ -9,7 +9,6 @@
 
 #include "cuseq/host_device.h"
 #include "cuseq/ops.h"
-#include "cuseq/philox.h"
 #include "cuseq/recurrent_ops.h"
 #include "kernels/pointwise_math.h"
 
@@ -181,16 +180,6 @@ CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t s
     dh_gates[0] = d_pre;
     s.d_carry[index] = T(0);
   }
-}
-
-// Inverted-dropout scale of one (sample, unit): integer threshold on the
-// Philox bits, so both backends agree bit for bit.
-template <class T>
-CUSEQ_HOST_DEVICE T dropout_scale(Generator::Stream stream, std::uint64_t index,
-                                  std::uint64_t threshold, T keep_scale) {
-  return static_cast<std::uint64_t>(philox_bits(stream.seed, stream.stream, index)) >= threshold
-             ? keep_scale
-             : T(0);
 }
 
 }  // namespace cuseq::detail

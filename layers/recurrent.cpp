@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cuseq/dropout_ops.h"
 #include "cuseq/initializers.h"
 #include "layers/detail/layer_config_values.h"
 
@@ -93,7 +94,7 @@ Tensor in_dtype(const Tensor& mask, DType dtype) {
 Tensor dropout_mask(double rate, std::int64_t batch, std::int64_t width, DType dtype, Device device,
                     Generator& generator) {
   Tensor mask = Tensor::empty(Shape{batch, width}, dtype, device);
-  ops::recurrent_dropout_mask(rate, generator.next_stream(), mask);
+  ops::dropout_mask(rate, generator.next_stream(), mask);
   return mask;
 }
 
