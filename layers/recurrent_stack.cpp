@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cuseq/stacked_recurrent_ops.h"
-#include "layers/detail/layer_config_values.h"
+#include "layers/detail/build_on_first_call.h"
 
 namespace cuseq {
 namespace {

@@ -139,10 +139,4 @@ class CUSEQ_API GRU : public Recurrent {
   explicit GRU(std::int64_t units, RecurrentOptions options = {});
 };
 
-// Keras' orthogonal initializer (gain 1): a matrix with orthonormal rows or
-// columns, whichever are fewer, from Gram-Schmidt on Philox normals.
-namespace initializers {
-CUSEQ_API void orthogonal(Tensor& weight, Generator& generator);
-}
-
 }  // namespace cuseq
