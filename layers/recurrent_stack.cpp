@@ -41,6 +41,20 @@ bool RecurrentStack::can_follow(const Recurrent& below, const Recurrent& next) {
   return below.options().return_sequences && !next.options().go_backwards;
 }
 
+std::vector<Recurrent*> RecurrentStack::longest_run(
+    const std::vector<std::unique_ptr<Layer>>& layers, std::size_t begin) {
+  std::vector<Recurrent*> run;
+  for (std::size_t i = begin; i < layers.size(); ++i) {
+    auto* recurrent = dynamic_cast<Recurrent*>(layers[i].get());
+    if (!recurrent || (!run.empty() && (!can_follow(*run.back(), *recurrent) ||
+                                        run.back()->activity_regularizer.active()))) {
+      break;
+    }
+    run.push_back(recurrent);
+  }
+  return run;
+}
+
 std::vector<const Stream*> RecurrentStack::streams(Device device) const {
   // From the device's pool: a stack made for every predict() call makes no
   // streams. Past the pool's size layers share streams, which only serializes them.

@@ -100,18 +100,9 @@ const std::vector<ModelTraining::Run>& ModelTraining::runs() {
   if (!runs_.empty()) return runs_;
   const auto& layers = model_.layers_;
   for (std::size_t begin = 0; begin < layers.size();) {
-    std::vector<Recurrent*> stack;
-    if (model_.stack_recurrent_layers) {
-      for (std::size_t i = begin; i < layers.size(); ++i) {
-        auto* recurrent = dynamic_cast<Recurrent*>(layers[i].get());
-        if (!recurrent ||
-            (!stack.empty() && (!RecurrentStack::can_follow(*stack.back(), *recurrent) ||
-                                stack.back()->activity_regularizer.active()))) {
-          break;
-        }
-        stack.push_back(recurrent);
-      }
-    }
+    const std::vector<Recurrent*> stack = model_.stack_recurrent_layers
+                                              ? RecurrentStack::longest_run(layers, begin)
+                                              : std::vector<Recurrent*>{};
     if (stack.size() >= 2) {
       const std::size_t end = begin + stack.size();
       runs_.push_back(
