@@ -97,7 +97,7 @@ void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, doubl
   if (algorithm == RecurrentAlgorithm::persistent) state.SetLabel("persistent kernel");
   if (dropout > 0) {
     d.inputs.recurrent_mask = Tensor::empty({s.batch, s.hidden}, DType::float32, device);
-    ops::recurrent_dropout_mask(dropout, Generator(9).next_stream(), d.inputs.recurrent_mask);
+    ops::dropout_mask(dropout, Generator(9).next_stream(), d.inputs.recurrent_mask);
   }
   try {
     for (auto _ : state) {

@@ -1,4 +1,6 @@
-# libcuseq.so from core/, kernels/ and layers/. File names choose the build:
+# libcuseq.so from core/, kernels/ and layers/ (and its parts: layers/model/,
+# layers/language_model/, layers/text/, layers/data/, layers/io/; not
+# layers/distributed/, a library of its own). File names choose the build:
 # *.cu and *_cuda.cpp only with the CUDA backend, *_without_cuda.cpp only without;
 # cudnn_*_cuda.cpp only with a real CUDA toolkit, *_without_cudnn.cpp otherwise
 # (CPU-only and emulated-GPU builds).
@@ -45,7 +47,12 @@ set_target_properties(cuseq PROPERTIES
   VISIBILITY_INLINES_HIDDEN ON
   CUDA_SEPARABLE_COMPILATION OFF
   POSITION_INDEPENDENT_CODE ON)
-foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
+# Public headers: <folder>/cuseq/*.h of each part, included as "cuseq/*.h"
+# and installed together under include/cuseq. Private headers are included
+# by their path from the root ("kernels/backend.h", "layers/io/atomic_file.h").
+set(CUSEQ_HEADER_FOLDERS core kernels layers layers/model layers/language_model layers/text
+    layers/data layers/io)
+foreach(folder IN LISTS CUSEQ_HEADER_FOLDERS)
   target_include_directories(cuseq PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/${folder}>)
 endforeach()
 target_include_directories(cuseq
@@ -89,7 +96,7 @@ install(TARGETS cuseq EXPORT cuseqTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
                 NAMELINK_COMPONENT development
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(folder IN LISTS CUSEQ_SOURCE_FOLDERS)
+foreach(folder IN LISTS CUSEQ_HEADER_FOLDERS)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/cuseq DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
           COMPONENT development FILES_MATCHING PATTERN "*.h")
 endforeach()

@@ -11,7 +11,7 @@ namespace cuseq::detail {
 template <class Where>
 struct DropoutKernels {
   // mask[i] = scale where element i is kept (dropout_math.h), else 0.
-  static void mask(Tensor& mask, std::uint32_t threshold, double scale, Generator::Stream stream);
+  static void mask(std::uint32_t threshold, double scale, Generator::Stream stream, Tensor& mask);
   // The same mask, and y = x * mask, in one pass.
   static void forward(const Tensor& x, std::uint32_t threshold, double scale,
                       Generator::Stream stream, Tensor& mask, Tensor& y);

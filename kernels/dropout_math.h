@@ -1,7 +1,7 @@
 // Dropout's keep decision, shared by every kernel that drops units (the
-// Dropout layer, recurrent dropout): element `index` of a Philox stream is
-// kept when its 32 random bits reach an integer threshold, so the CPU and the
-// GPU make bit-identical masks.
+// Dropout layer's, and ops::dropout_mask's for recurrent dropout): element `index` of a Philox
+// stream is kept when its 32 random bits reach an integer threshold, so the CPU and the GPU make
+// bit-identical masks.
 #pragma once
 
 #include <cstdint>

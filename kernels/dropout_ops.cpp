@@ -19,12 +19,12 @@ void check_floating(const Tensor& t, const std::string& op, const std::string& w
 
 }  // namespace
 
-void dropout_mask(Tensor& mask, double rate, Generator::Stream stream) {
+void dropout_mask(double rate, Generator::Stream stream, Tensor& mask) {
   check_floating(mask, "dropout_mask", "mask");
   check_rate(rate, "dropout_mask");
   detail::on_backend(mask.device(), "dropout_mask", [&](auto where) {
-    detail::DropoutKernels<decltype(where)>::mask(mask, detail::dropout_threshold(rate),
-                                                  1.0 / (1.0 - rate), stream);
+    detail::DropoutKernels<decltype(where)>::mask(detail::dropout_threshold(rate),
+                                                  1.0 / (1.0 - rate), stream, mask);
   });
 }
 

@@ -36,8 +36,8 @@ struct DropoutForwardBody {
 };
 
 template <class Where>
-void DropoutKernels<Where>::mask(Tensor& mask, std::uint32_t threshold, double scale,
-                                 Generator::Stream stream) {
+void DropoutKernels<Where>::mask(std::uint32_t threshold, double scale, Generator::Stream stream,
+                                 Tensor& mask) {
   dispatch_floating(mask.dtype(), "dropout_mask", [&](auto tag) {
     using T = typename decltype(tag)::type;
     for_each_index(Where{}, mask.numel(),

@@ -1,66 +1,35 @@
-// The pointwise math of one recurrent step, written once for the CUDA kernels
-// (recurrent.cu) and their CPU twins (recurrent_cpu.cpp): one call handles one
-// (sample, unit) pair of one step, for all of the cell's gates at once, so a
-// step costs one kernel launch whatever the cell.
+// One (sample, unit) of one recurrent step for any cell: forward_step_at and
+// backward_step_at do what every cell shares (rows, padded steps, masks, the
+// output sequence) and hand the cell's own math to its file: lstm_cell.h,
+// gru_cell.h, simple_rnn_cell.h. Written once for the CUDA kernels
+// (recurrent.cu, recurrent_persistent.cu) and their CPU twins
+// (recurrent_cpu.cpp, recurrent_persistent_cpu.cpp): one call handles all of
+// a cell's gates, so a step costs one kernel launch whatever the cell.
+// A new cell: its file, then a line in gate_count, saved_count and the two
+// dispatches below.
 #pragma once
 
 #include <cstdint>
 #include <type_traits>
 
-#include "cuseq/host_device.h"
-#include "cuseq/ops.h"
-#include "cuseq/philox.h"
-#include "cuseq/recurrent_ops.h"
-#include "kernels/pointwise_math.h"
+#include "kernels/gru_cell.h"
+#include "kernels/lstm_cell.h"
+#include "kernels/recurrent_step.h"
+#include "kernels/simple_rnn_cell.h"
 
 namespace cuseq::detail {
 
 CUSEQ_HOST_DEVICE int gate_count(RecurrentCell cell) {
-  return cell == RecurrentCell::lstm ? 4 : (cell == RecurrentCell::gru ? 3 : 1);
+  return cell == RecurrentCell::lstm
+             ? LstmCell::kGates
+             : (cell == RecurrentCell::gru ? GruCell::kGates : SimpleRnnCell::kGates);
 }
 
-// Values per unit that forward keeps for backward: LSTM i, f, c~, o; GRU z,
-// r, h~ and (h R_h + b_h); SimpleRNN its output.
+// Values per unit that forward keeps for backward (each cell's file says which).
 CUSEQ_HOST_DEVICE int saved_count(RecurrentCell cell) {
-  return cell == RecurrentCell::simple_rnn ? 1 : 4;
-}
-
-// One forward step. Pointers are raw so the struct travels to the GPU by value.
-template <class T>
-struct StepForward {
-  RecurrentCell cell;
-  Activation activation, recurrent_activation;
-  std::int64_t batch, units, steps;
-  std::int64_t step;              // processing index: the output column
-  std::int64_t time;              // input index: step, or steps-1-step with go_backwards
-  const T* input_projection;      // [batch, steps, G*units]: x W, row sample*steps + time
-  const T* recurrent_projection;  // [batch, G*units]: (h_prev * recurrent_mask) R
-  const T* bias;                  // [G*units] (GRU: the input row), or null
-  const T* recurrent_bias;        // GRU's recurrent row [3*units], or null
-  const T* step_mask;             // [batch, steps], or null
-  const T* recurrent_mask;        // [batch, units], or null
-  const T* h_prev;
-  const T* c_prev;  // LSTM
-  T* h;
-  T* c;         // LSTM
-  T* h_masked;  // h * recurrent_mask, the next recurrent GEMM's input (with a mask)
-  T* saved;     // [batch, S*units]
-  T* sequence;  // [batch, steps, units], or null without return_sequences
-};
-
-template <class T>
-CUSEQ_HOST_DEVICE bool step_is_real(const T* step_mask, std::int64_t sample, std::int64_t steps,
-                                    std::int64_t time) {
-  return step_mask == nullptr || step_mask[sample * steps + time] != T(0);
-}
-
-// Gate g's pre-activation: x W + h R + biases (GRU's recurrent row too).
-template <class T>
-CUSEQ_HOST_DEVICE T gate_input(const StepForward<T>& s, const T* x_row, const T* h_row, int g,
-                               std::int64_t unit) {
-  const std::int64_t k = g * s.units + unit;
-  return x_row[k] + h_row[k] + (s.bias ? s.bias[k] : T(0)) +
-         (s.recurrent_bias ? s.recurrent_bias[k] : T(0));
+  return cell == RecurrentCell::lstm
+             ? LstmCell::kSaved
+             : (cell == RecurrentCell::gru ? GruCell::kSaved : SimpleRnnCell::kSaved);
 }
 
 // A cell known when compiling: the CPU walk passes one as the `cell` argument
@@ -77,32 +46,17 @@ CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t sam
                                        std::int64_t unit, Cell cell, bool real) {
   const std::int64_t H = s.units, index = sample * H + unit;
   const std::int64_t width = gate_count(cell) * H;
-  const T* x_row = s.input_projection + (sample * s.steps + s.time) * width;
-  const T* h_row = s.recurrent_projection + sample * width;
-  T* saved = s.saved + sample * saved_count(cell) * H + unit;
+  const CellForwardAt<T> at{s.input_projection + (sample * s.steps + s.time) * width,
+                            s.recurrent_projection + sample * width,
+                            s.saved + sample * saved_count(cell) * H + unit, unit, index};
   const T h_prev = s.h_prev[index];
   T h, c = T(0);
   if (cell == RecurrentCell::lstm) {
-    const T i = activate<kRecurrent>(gate_input(s, x_row, h_row, 0, unit));
-    const T f = activate<kRecurrent>(gate_input(s, x_row, h_row, 1, unit));
-    const T g = activate<kActivation>(gate_input(s, x_row, h_row, 2, unit));
-    const T o = activate<kRecurrent>(gate_input(s, x_row, h_row, 3, unit));
-    c = f * s.c_prev[index] + i * g;
-    h = o * activate<kActivation>(c);
-    saved[0] = i, saved[H] = f, saved[2 * H] = g, saved[3 * H] = o;
+    LstmCell::forward<kActivation, kRecurrent>(s, at, h, c);
   } else if (cell == RecurrentCell::gru) {
-    const T z = activate<kRecurrent>(gate_input(s, x_row, h_row, 0, unit));
-    const T r = activate<kRecurrent>(gate_input(s, x_row, h_row, 1, unit));
-    // reset_after: r scales the recurrent part, recurrent bias included.
-    const T recurrent_h =
-        h_row[2 * H + unit] + (s.recurrent_bias ? s.recurrent_bias[2 * H + unit] : T(0));
-    const T x_h = x_row[2 * H + unit] + (s.bias ? s.bias[2 * H + unit] : T(0));
-    const T candidate = activate<kActivation>(x_h + r * recurrent_h);
-    h = z * h_prev + (T(1) - z) * candidate;
-    saved[0] = z, saved[H] = r, saved[2 * H] = candidate, saved[3 * H] = recurrent_h;
+    GruCell::forward<kActivation, kRecurrent>(s, at, h, c);
   } else {
-    h = activate<kActivation>(gate_input(s, x_row, h_row, 0, unit));
-    saved[0] = h;
+    SimpleRnnCell::forward<kActivation, kRecurrent>(s, at, h, c);
   }
   // A padded step keeps the state and outputs zeros.
   if (!real) {
@@ -114,26 +68,6 @@ CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t sam
   if (s.recurrent_mask) s.h_masked[index] = h * s.recurrent_mask[index];
   if (s.sequence) s.sequence[(sample * s.steps + s.step) * H + unit] = real ? h : T(0);
 }
-
-// One backward step, the mirror of StepForward.
-template <class T>
-struct StepBackward {
-  RecurrentCell cell;
-  Activation activation, recurrent_activation;
-  std::int64_t batch, units, steps, step, time;
-  const T* saved;  // [batch, S*units] of this step
-  const T* h_prev;
-  const T* c_prev;  // LSTM
-  const T* c;       // LSTM: this step's carry, for activation(c)
-  const T* step_mask;
-  const T* d_sequence;      // [batch, steps, units], or null
-  const T* d_recurrent;     // [batch, units]: d(next step's recurrent GEMM input), or null
-  const T* recurrent_mask;  // or null
-  T* d_carry;  // in: dL/dh reaching this step directly; out: the part going straight to h_prev
-  T* d_cell;   // LSTM, in: dL/dc; out: dL/dc_prev
-  T* d_gates_input;      // [batch, steps, G*units], row sample*steps + time: d(x W)
-  T* d_gates_recurrent;  // [batch, G*units]: d(h R)
-};
 
 template <Activation kActivation, Activation kRecurrent, class T, class Cell>
 CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t sample,
@@ -152,45 +86,14 @@ CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t s
     s.d_carry[index] = dh;
     return;
   }
-  const T* saved = s.saved + sample * saved_count(cell) * H + unit;
+  const CellBackwardAt<T> at{s.saved + sample * saved_count(cell) * H + unit, dx, dh_gates, index};
   if (cell == RecurrentCell::lstm) {
-    const T i = saved[0], fg = saved[H], g = saved[2 * H], o = saved[3 * H];
-    const T squashed_c = activate<kActivation>(s.c[index]);
-    const T dc =
-        s.d_cell[index] + dh * o * activation_derivative_from_output<kActivation>(squashed_c);
-    dx[0] = dc * g * activation_derivative_from_output<kRecurrent>(i);
-    dx[H] = dc * s.c_prev[index] * activation_derivative_from_output<kRecurrent>(fg);
-    dx[2 * H] = dc * i * activation_derivative_from_output<kActivation>(g);
-    dx[3 * H] = dh * squashed_c * activation_derivative_from_output<kRecurrent>(o);
-    for (int k = 0; k < 4; ++k) dh_gates[k * H] = dx[k * H];
-    s.d_cell[index] = dc * fg;
-    s.d_carry[index] = T(0);
+    LstmCell::backward<kActivation, kRecurrent>(s, at, dh);
   } else if (cell == RecurrentCell::gru) {
-    const T z = saved[0], r = saved[H], candidate = saved[2 * H], recurrent_h = saved[3 * H];
-    const T d_candidate =
-        dh * (T(1) - z) * activation_derivative_from_output<kActivation>(candidate);
-    const T dz =
-        dh * (s.h_prev[index] - candidate) * activation_derivative_from_output<kRecurrent>(z);
-    const T dr = d_candidate * recurrent_h * activation_derivative_from_output<kRecurrent>(r);
-    dx[0] = dz, dx[H] = dr, dx[2 * H] = d_candidate;
-    dh_gates[0] = dz, dh_gates[H] = dr, dh_gates[2 * H] = d_candidate * r;
-    s.d_carry[index] = dh * z;
+    GruCell::backward<kActivation, kRecurrent>(s, at, dh);
   } else {
-    const T d_pre = dh * activation_derivative_from_output<kActivation>(saved[0]);
-    dx[0] = d_pre;
-    dh_gates[0] = d_pre;
-    s.d_carry[index] = T(0);
+    SimpleRnnCell::backward<kActivation, kRecurrent>(s, at, dh);
   }
-}
-
-// Inverted-dropout scale of one (sample, unit): integer threshold on the
-// Philox bits, so both backends agree bit for bit.
-template <class T>
-CUSEQ_HOST_DEVICE T dropout_scale(Generator::Stream stream, std::uint64_t index,
-                                  std::uint64_t threshold, T keep_scale) {
-  return static_cast<std::uint64_t>(philox_bits(stream.seed, stream.stream, index)) >= threshold
-             ? keep_scale
-             : T(0);
 }
 
 }  // namespace cuseq::detail

@@ -4,7 +4,6 @@
 // The GEMMs around them go through ops::gemm (recurrent_ops.cpp).
 #pragma once
 
-#include "cuseq/rng.h"
 #include "cuseq/tensor.h"
 #include "kernels/backend.h"
 #include "kernels/recurrent_cell_math.h"
@@ -18,8 +17,6 @@ struct RecurrentKernels {
   static void forward_step(const StepForward<T>& step);
   template <class T>
   static void backward_step(const StepBackward<T>& step);
-  // mask[sample, unit] = dropout_scale(stream, sample * units + unit).
-  static void dropout_mask(double rate, Generator::Stream stream, Tensor& mask);
   // out[sample, t, f] = x[sample, t, f] * mask[sample, f]: one dropout mask for every step.
   static void multiply_by_sample_mask(const Tensor& x, const Tensor& mask, Tensor& out);
 };

@@ -288,14 +288,5 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
   return result;
 }
 
-void recurrent_dropout_mask(double rate, Generator::Stream stream, Tensor& mask) {
-  const std::string op = "recurrent_dropout_mask";
-  check(rate >= 0.0 && rate < 1.0, op, "expected a rate in [0, 1), got ", rate);
-  check(mask.defined() && mask.rank() == 2, op, "expected a mask [batch, units], got ", mask);
-  on_backend(mask.device(), op, [&](auto where) {
-    RecurrentKernels<decltype(where)>::dropout_mask(rate, stream, mask);
-  });
-}
-
 }  // namespace ops
 }  // namespace cuseq

@@ -5,7 +5,6 @@
 // instantiate it.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 
 #include "kernels/dtype_dispatch.h"
@@ -49,17 +48,6 @@ void with_cell_activations(Activation activation, Activation recurrent, Body&& b
 }
 
 template <class T>
-struct RecurrentDropoutMaskBody {
-  Generator::Stream stream;
-  std::uint64_t threshold;
-  T keep_scale;
-  T* mask;
-  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    mask[i] = dropout_scale(stream, static_cast<std::uint64_t>(i), threshold, keep_scale);
-  }
-};
-
-template <class T>
 struct SampleMaskBody {
   const T* x;
   const T* mask;
@@ -86,18 +74,6 @@ void RecurrentKernels<Where>::backward_step(const StepBackward<T>& step) {
   with_cell_activations(step.activation, step.recurrent_activation, [&](auto a, auto r) {
     for_each_sample_unit(Where{}, step.cell, step.batch, step.units,
                          BackwardStepBody<T, decltype(a)::value, decltype(r)::value>{step});
-  });
-}
-
-template <class Where>
-void RecurrentKernels<Where>::dropout_mask(double rate, Generator::Stream stream, Tensor& mask) {
-  // Drop where bits < rate * 2^32: P(drop) = rate up to 2^-32.
-  const std::uint64_t threshold = static_cast<std::uint64_t>(std::ldexp(rate, 32));
-  dispatch_floating(mask.dtype(), "recurrent_dropout_mask", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    for_each_index(Where{}, mask.numel(),
-                   RecurrentDropoutMaskBody<T>{stream, threshold,
-                                               static_cast<T>(1.0 / (1.0 - rate)), mask.data<T>()});
   });
 }
 

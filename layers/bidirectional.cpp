@@ -1,5 +1,6 @@
 #include "cuseq/bidirectional.h"
 
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/layer_config_values.h"
 
 namespace cuseq {

@@ -1,6 +1,7 @@
 #include "cuseq/dense.h"
 
 #include "cuseq/initializers.h"
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/layer_config_values.h"
 #include "layers/detail/output_activation.h"
 

@@ -2,6 +2,7 @@
 
 #include "cuseq/dropout_ops.h"
 #include "cuseq/ops.h"
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/layer_config_values.h"
 
 namespace cuseq {

@@ -4,6 +4,7 @@
 
 #include "cuseq/embedding_ops.h"
 #include "cuseq/initializers.h"
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/layer_config_values.h"
 
 namespace cuseq {

@@ -1,6 +1,6 @@
 #include "cuseq/flatten.h"
 
-#include "layers/detail/layer_config_values.h"
+#include "layers/detail/build_on_first_call.h"
 
 namespace cuseq {
 namespace {

@@ -1,5 +1,6 @@
 #include "cuseq/pooling1d.h"
 
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/channels_last.h"
 #include "layers/detail/layer_config_values.h"
 

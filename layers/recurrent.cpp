@@ -1,8 +1,8 @@
 #include "cuseq/recurrent.h"
 
-#include <cmath>
-
+#include "cuseq/dropout_ops.h"
 #include "cuseq/initializers.h"
+#include "layers/detail/build_on_first_call.h"
 #include "layers/detail/layer_config_values.h"
 
 namespace cuseq {
@@ -93,46 +93,11 @@ Tensor in_dtype(const Tensor& mask, DType dtype) {
 Tensor dropout_mask(double rate, std::int64_t batch, std::int64_t width, DType dtype, Device device,
                     Generator& generator) {
   Tensor mask = Tensor::empty(Shape{batch, width}, dtype, device);
-  ops::recurrent_dropout_mask(rate, generator.next_stream(), mask);
+  ops::dropout_mask(rate, generator.next_stream(), mask);
   return mask;
 }
 
 }  // namespace
-
-namespace initializers {
-
-void orthogonal(Tensor& weight, Generator& generator) {
-  check(weight.rank() >= 2, "orthogonal", "expected a matrix, got ", weight);
-  const std::int64_t columns = weight.dim(-1), rows = weight.numel() / columns;
-  // Orthonormalise the columns of a tall [n, m] normal matrix; transpose when wide.
-  const std::int64_t n = std::max(rows, columns), m = std::min(rows, columns);
-  Tensor normal = Tensor::empty(Shape{n, m}, DType::float64);
-  ops::random_normal(normal, 0.0, 1.0, generator.next_stream());
-  std::vector<double> a = normal.to_vector<double>();
-  for (std::int64_t j = 0; j < m; ++j) {
-    for (int pass = 0; pass < 2;
-         ++pass) {  // re-orthogonalise once: modified Gram-Schmidt is then exact to rounding
-      for (std::int64_t k = 0; k < j; ++k) {
-        double dot = 0;
-        for (std::int64_t i = 0; i < n; ++i) dot += a[i * m + j] * a[i * m + k];
-        for (std::int64_t i = 0; i < n; ++i) a[i * m + j] -= dot * a[i * m + k];
-      }
-    }
-    double norm = 0;
-    for (std::int64_t i = 0; i < n; ++i) norm += a[i * m + j] * a[i * m + j];
-    norm = std::sqrt(norm);
-    for (std::int64_t i = 0; i < n; ++i) a[i * m + j] /= norm;
-  }
-  std::vector<double> values(static_cast<std::size_t>(rows * columns));
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t c = 0; c < columns; ++c) {
-      values[r * columns + c] = rows >= columns ? a[r * m + c] : a[c * m + r];
-    }
-  }
-  weight.copy_from(in_dtype(Tensor::from_vector(values, weight.shape()), weight.dtype()));
-}
-
-}  // namespace initializers
 
 Recurrent::Recurrent(RecurrentCell cell, std::int64_t units, RecurrentOptions options)
     : Layer(options.name.empty() ? unique_layer_name(default_name(cell)) : options.name),

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cuseq/stacked_recurrent_ops.h"
-#include "layers/detail/layer_config_values.h"
+#include "layers/detail/build_on_first_call.h"
 
 namespace cuseq {
 namespace {
@@ -39,6 +39,20 @@ RecurrentStack& RecurrentStack::operator=(RecurrentStack&&) noexcept = default;
 
 bool RecurrentStack::can_follow(const Recurrent& below, const Recurrent& next) {
   return below.options().return_sequences && !next.options().go_backwards;
+}
+
+std::vector<Recurrent*> RecurrentStack::longest_run(
+    const std::vector<std::unique_ptr<Layer>>& layers, std::size_t begin) {
+  std::vector<Recurrent*> run;
+  for (std::size_t i = begin; i < layers.size(); ++i) {
+    auto* recurrent = dynamic_cast<Recurrent*>(layers[i].get());
+    if (!recurrent || (!run.empty() && (!can_follow(*run.back(), *recurrent) ||
+                                        run.back()->activity_regularizer.active()))) {
+      break;
+    }
+    run.push_back(recurrent);
+  }
+  return run;
 }
 
 std::vector<const Stream*> RecurrentStack::streams(Device device) const {

@@ -75,9 +75,9 @@ TEST(LayersGpu, DropoutMasksAreBitIdenticalToCpu) {
   EXPECT_EQ(gpu_mask.to(kCpu).to_vector<float>(), cpu_mask.to_vector<float>());
   EXPECT_EQ(gpu_y.to(kCpu).to_vector<float>(), cpu_y.to_vector<float>());
   Tensor alone = Tensor::empty(x.shape(), DType::float64, kGpu);
-  ops::dropout_mask(alone, 0.35, stream);
+  ops::dropout_mask(0.35, stream, alone);
   Tensor alone_cpu = Tensor::empty(x.shape(), DType::float64);
-  ops::dropout_mask(alone_cpu, 0.35, stream);
+  ops::dropout_mask(0.35, stream, alone_cpu);
   EXPECT_EQ(alone.to(kCpu).to_vector<double>(), alone_cpu.to_vector<double>());
 }
 

@@ -90,8 +90,8 @@ TEST(LSTM, DropoutMasksDifferBetweenSamplesAndBetweenBatches) {
   Tensor first = Tensor::empty(Shape{4, 64}, DType::float32);
   Tensor second = Tensor::empty(Shape{4, 64}, DType::float32);
   Generator generator(5);
-  ops::recurrent_dropout_mask(0.5, generator.next_stream(), first);
-  ops::recurrent_dropout_mask(0.5, generator.next_stream(), second);
+  ops::dropout_mask(0.5, generator.next_stream(), first);
+  ops::dropout_mask(0.5, generator.next_stream(), second);
   const std::vector<float> a = first.to_vector<float>(), b = second.to_vector<float>();
   EXPECT_NE(std::vector<float>(a.begin(), a.begin() + 64),
             std::vector<float>(a.begin() + 64, a.begin() + 128));

@@ -84,8 +84,8 @@ TEST(RecurrentGpu, DropoutMasksAreBitIdentical) {
   CUSEQ_REQUIRE_GPU();
   Tensor cpu = Tensor::empty(Shape{33, 70}, DType::float32);
   Tensor gpu = Tensor::empty(Shape{33, 70}, DType::float32, kGpu);
-  ops::recurrent_dropout_mask(0.3, {7, 8}, cpu);
-  ops::recurrent_dropout_mask(0.3, {7, 8}, gpu);
+  ops::dropout_mask(0.3, {7, 8}, cpu);
+  ops::dropout_mask(0.3, {7, 8}, gpu);
   EXPECT_EQ(gpu.to(Device::cpu()).to_vector<float>(), cpu.to_vector<float>());
 }
 

@@ -74,8 +74,8 @@ Problem make_problem(const PersistentCase& c) {
   if (c.dropout) {
     p.inputs.input_mask = Tensor::empty(Shape{c.batch, c.features}, dtype);
     p.inputs.recurrent_mask = Tensor::empty(Shape{c.batch, c.units}, dtype);
-    ops::recurrent_dropout_mask(0.25, {7, 1}, p.inputs.input_mask);
-    ops::recurrent_dropout_mask(0.25, {7, 2}, p.inputs.recurrent_mask);
+    ops::dropout_mask(0.25, {7, 1}, p.inputs.input_mask);
+    ops::dropout_mask(0.25, {7, 2}, p.inputs.recurrent_mask);
   }
   const Shape output_shape =
       c.return_sequences ? Shape{c.batch, c.steps, c.units} : Shape{c.batch, c.units};

@@ -62,7 +62,7 @@ struct RecurrentInputs {
   Tensor initial_c;  // LSTM's carry state, [batch, units], or undefined for zeros
   Tensor step_mask;  // [batch, steps], 1 = real step, 0 = padding; or undefined
   // Dropout scales (0 or 1/(1-rate)) per (sample, unit), reused at every
-  // step (Gal & Ghahramani), or undefined: see recurrent_dropout_mask().
+  // step (Gal & Ghahramani), or undefined: see ops::dropout_mask().
   Tensor input_mask;      // [batch, features], multiplies x before the projection
   Tensor recurrent_mask;  // [batch, units], multiplies h before the recurrent GEMM
 };
@@ -99,11 +99,6 @@ CUSEQ_API RecurrentInputGradients
 recurrent_backward(const RecurrentSpec& spec, const RecurrentWeights& weights,
                    const RecurrentTape& tape, const Tensor& d_output, const Tensor& d_final_h,
                    const Tensor& d_final_c, RecurrentWeights& weight_grads);
-
-// Fills `mask` [batch, units] with inverted-dropout scales: 1/(1-rate) where
-// the Philox bits of (stream, sample * units + unit) reach rate * 2^32, else 0.
-// An integer comparison, so the CPU and the GPU draw bit-identical masks.
-CUSEQ_API void recurrent_dropout_mask(double rate, Generator::Stream stream, Tensor& mask);
 
 }  // namespace ops
 }  // namespace cuseq

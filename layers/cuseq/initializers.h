@@ -30,6 +30,10 @@ CUSEQ_API void random_uniform(Tensor& weight, Generator& generator, double minva
                               double maxval = 0.05);
 // uniform(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)).
 CUSEQ_API void glorot_uniform(Tensor& weight, Generator& generator);
+// Keras' orthogonal initializer (gain 1): a matrix with orthonormal rows or
+// columns, whichever are fewer, from Gram-Schmidt on Philox normals (the
+// recurrent kernels' default).
+CUSEQ_API void orthogonal(Tensor& weight, Generator& generator);
 
 // By Keras' name: "glorot_uniform", "zeros", "ones", "uniform" (or "random_uniform").
 CUSEQ_API void initialize(const std::string& name, Tensor& weight, Generator& generator);

@@ -85,11 +85,20 @@ class CUSEQ_API Recurrent : public Layer {
   std::int64_t units() const { return units_; }
   const RecurrentOptions& options() const { return options_; }
 
-  // The pieces of forward_with_state and backward_with_state that
-  // RecurrentStack (recurrent_stack.h) uses to run several layers as one
-  // wavefront. What the recurrent ops take:
+  // What the recurrent ops take for this layer (the layer built).
   ops::RecurrentSpec spec() const;
   ops::RecurrentWeights weights() const;
+  // Steps a chunk of the last forward's tape: the whole sequence, unless a
+  // RecurrentStack ran the layer in chunks.
+  std::int64_t chunk_steps() const { return tape_.chunk_steps; }
+
+ protected:
+  void build_weights(const Shape& input_shape, Generator& generator) override;
+
+ private:
+  // The pieces of forward_with_state and backward_with_state that
+  // RecurrentStack, and nothing else, uses to run several layers as one wavefront.
+  friend class RecurrentStack;
   // Everything recurrent_forward takes but x, for inputs of `input_shape`
   // [batch, steps, features] (the layer built): the initial states as
   // forward_with_state picks them, the step mask and this forward's dropout
@@ -104,15 +113,10 @@ class CUSEQ_API Recurrent : public Layer {
   // The last forward's tape, one layer of an ops::StackedRecurrentTape.
   // (Empty before the first forward.)
   const std::vector<ops::RecurrentTape>& chunk_tapes() const;
-  std::int64_t chunk_steps() const { return tape_.chunk_steps; }
   // Where backward adds the weight gradients: the parameters' grads, or
   // scratch when the layer is frozen.
   ops::RecurrentWeights gradient_targets();
 
- protected:
-  void build_weights(const Shape& input_shape, Generator& generator) override;
-
- private:
   RecurrentCell cell_;
   std::int64_t units_;
   RecurrentOptions options_;
@@ -138,11 +142,5 @@ class CUSEQ_API GRU : public Recurrent {
  public:
   explicit GRU(std::int64_t units, RecurrentOptions options = {});
 };
-
-// Keras' orthogonal initializer (gain 1): a matrix with orthonormal rows or
-// columns, whichever are fewer, from Gram-Schmidt on Philox normals.
-namespace initializers {
-CUSEQ_API void orthogonal(Tensor& weight, Generator& generator);
-}
 
 }  // namespace cuseq

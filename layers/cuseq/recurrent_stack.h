@@ -5,8 +5,10 @@
 // Sequential and LanguageModel use it for their runs of recurrent layers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "cuseq/export.h"
@@ -39,6 +41,12 @@ class CUSEQ_API RecurrentStack {
   // Whether `next` may follow `below` in a stack: below outputs sequences and
   // next does not run backwards (its first step would need below's last output).
   static bool can_follow(const Recurrent& below, const Recurrent& next);
+  // The longest run of layers from layers[begin] on that can run as one stack:
+  // recurrent layers, each able to follow the one below, none but the top with
+  // an activity regularizer (its penalty needs the output in between). Empty
+  // when layers[begin] is not a recurrent layer.
+  static std::vector<Recurrent*> longest_run(const std::vector<std::unique_ptr<Layer>>& layers,
+                                             std::size_t begin);
 
   const std::vector<Recurrent*>& layers() const { return layers_; }
   std::int64_t chunk_steps() const { return chunk_steps_; }

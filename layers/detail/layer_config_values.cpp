@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 
 #include "cuseq/error.h"
 
@@ -93,21 +92,6 @@ Regularizer config_regularizer(const LayerConfig& config, const std::string& key
     malformed(type, key, text, "a regularizer L1L2(l1=<number>,l2=<number>)");
   }
   return regularizer;
-}
-
-Generator& standalone_generator() {
-  static Generator generator;
-  return generator;
-}
-
-void build_on_first_call(Layer& layer, const Tensor& input, DType weight_dtype) {
-  if (layer.built()) return;
-  check(input.defined() && input.rank() >= 1, layer.name(),
-        "expected an input with a batch axis, got ", input);
-  std::vector<std::int64_t> dims(input.shape().dims().begin() + 1, input.shape().dims().end());
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  layer.build(Shape(dims), weight_dtype, input.device(), standalone_generator());
 }
 
 }  // namespace cuseq::detail

@@ -29,12 +29,4 @@ std::optional<std::int64_t> config_optional_int(const LayerConfig& config, const
 Regularizer config_regularizer(const LayerConfig& config, const std::string& key,
                                const std::string& type);
 
-// The generator for layers that build themselves on their first forward
-// (used alone, outside a model): one per process, seeded with Generator's default.
-Generator& standalone_generator();
-
-// Builds `layer` for `input` (batch axis dropped) unless it is built, with
-// weights of `weight_dtype` on the input's device.
-void build_on_first_call(Layer& layer, const Tensor& input, DType weight_dtype);
-
 }  // namespace cuseq::detail

@@ -5,9 +5,9 @@
 #include <map>
 
 #include "cuseq/keras.h"
-#include "layers/detail/atomic_file.h"
 #include "layers/detail/layer_config_values.h"
-#include "layers/detail/read_file.h"
+#include "layers/io/atomic_file.h"
+#include "layers/io/read_file.h"
 #include "layers/keras/hdf5_weights.h"
 #include "layers/keras/keras_layers.h"
 #include "layers/keras/zip_archive.h"
