@@ -4,7 +4,7 @@
 // same Keras weights (ops::CudnnRnn), plus ours with recurrent_dropout 0.25
 // (Keras and cuDNN have no fast path for it) to compare with ours without.
 // CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU), training
-// forward and for a training step its backward too, batch-major data as ours. GPU, batch <= 16:
+// forward and for a training step its backward too, on time-major data. GPU, batch <= 16:
 // also our persistent kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
 // compare with the standard loop and cuDNN of the same arguments.
 // Both devices: the pass's GEMMs alone (impl `roofline`), for ours as a
@@ -113,7 +113,7 @@ void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, doubl
 }
 
 #if defined(CUSEQ_BENCH_WITH_DNNL)
-// oneDNN's lstm / lbr_gru on batch-major ntc data and Keras-layout ldigo
+// oneDNN's lstm / lbr_gru on time-major tnc data and Keras-layout ldigo
 // weights: the training forward (it keeps a workspace for backward, as we
 // keep a tape), and for a training step its backward too, which writes the
 // input and weight gradients as ours does.
@@ -122,7 +122,8 @@ class DnnlRnn {
   DnnlRnn(const RnnShape& s, RnnData& d, bool training)
       : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), data_(d) {
     const std::int64_t gates = recurrent_gate_count(s.cell), H = s.hidden;
-    // Dimensions in oneDNN's (t, n, c) order, stored batch-major (ntc) as ours.
+    // Time-major (tnc), oneDNN's own RNN layout: our batch-major buffers are
+    // read as time-major (same size, other values), which leaves the work as is.
     const memory::desc layer({s.steps, s.batch, H}, kF32, tag::tnc);
     const memory::desc weights({1, 1, H, gates, H}, kF32, tag::any);
     // LSTM: 4 gate biases; lbr_gru: 3 gates plus the candidate's recurrent bias.
