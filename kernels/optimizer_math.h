@@ -84,7 +84,11 @@ struct RmspropBody {
   }
 };
 
-template <class T>
+// kPlain: no clipping and no AMSGrad, known at compile time, so the body has
+// no branches and the CPU loop is vectorized (with the rule and the vhat test
+// in it GCC kept it scalar: one sqrtss and one divss per weight, 12% of a
+// small LSTM's epoch, most of it the Embedding's 320k weights).
+template <class T, bool kPlain = false>
 struct AdamBody {
   T alpha;  // lr sqrt(1 - b2^t) / (1 - b1^t), computed on the host in double
   T beta_1, beta_2, epsilon;
@@ -95,13 +99,13 @@ struct AdamBody {
   T* v;
   T* vhat;  // null unless amsgrad
   CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    const T g = clip(grad[i]);
+    const T g = kPlain ? grad[i] : clip(grad[i]);
     const T m_t = beta_1 * m[i] + (T(1) - beta_1) * g;
     const T v_t = beta_2 * v[i] + (T(1) - beta_2) * g * g;
     m[i] = m_t;
     v[i] = v_t;
     T second = v_t;
-    if (vhat) {
+    if (!kPlain && vhat) {
       second = vhat[i] > v_t ? vhat[i] : v_t;
       vhat[i] = second;
     }

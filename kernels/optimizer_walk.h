@@ -57,12 +57,21 @@ void OptimizerKernels<Where>::adam(const AdamStep& step, const GradientClipping&
   const double t = static_cast<double>(step.step);
   const double alpha = step.learning_rate * std::sqrt(1.0 - std::pow(step.beta_2, t)) /
                        (1.0 - std::pow(step.beta_1, t));
+  const bool plain = !vhat.defined() && clipping.clipvalue <= 0 && !squared_norm.defined();
   dispatch_floating(value.dtype(), "adam_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, value.numel(),
-                   AdamBody<T>{T(alpha), T(step.beta_1), T(step.beta_2), T(step.epsilon),
-                               clip_rule<T>(clipping, squared_norm), value.data<T>(),
-                               grad.data<T>(), m.data<T>(), v.data<T>(), data_or_null<T>(vhat)});
+    const auto walk = [&](auto body) {
+      body.alpha = T(alpha), body.beta_1 = T(step.beta_1), body.beta_2 = T(step.beta_2);
+      body.epsilon = T(step.epsilon), body.clip = clip_rule<T>(clipping, squared_norm);
+      body.value = value.data<T>(), body.grad = grad.data<T>(), body.m = m.data<T>();
+      body.v = v.data<T>(), body.vhat = data_or_null<T>(vhat);
+      for_each_index(Where{}, value.numel(), body);
+    };
+    if (plain) {
+      walk(AdamBody<T, true>{});
+    } else {
+      walk(AdamBody<T>{});
+    }
   });
 }
 
