@@ -9,6 +9,8 @@ separate processes pinned to the same cores with the same thread count;
 prints medians over the rounds and the speed ratio (their time / ours: above
 1 cuseq is faster), and keeps every run's JSON under --out.
     python3 bench/epoch_compare.py --build build/cpu --python bench/.venv/bin/python
+With --before OTHER_BUILD (a build of an earlier commit) its programs run in
+the same rounds too, for before/after ratios.
 """
 import argparse
 import json
@@ -31,6 +33,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default="build/cpu")
+    parser.add_argument("--before", help="a build of an earlier commit, timed in the same rounds")
     parser.add_argument("--python", default=os.path.join(here, ".venv", "bin", "python"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -44,27 +47,31 @@ def main():
     pin = ["taskset", "-c", "0-%d" % (args.threads - 1)]
     has_torch = args.char_lm and subprocess.run(
         [args.python, "-c", "import torch"], stderr=subprocess.DEVNULL).returncode == 0
+    builds = [("cuseq", args.build)] + ([("before", args.before)] if args.before else [])
     times = {}  # (row, side) -> list of ms (or tokens/s for char_lm)
     checksums = set()
     for round_ in range(args.rounds):
         for model in [int(m) for m in args.models.split(",") if m]:
-            out = "%s/cuseq_epoch_%d_%d.json" % (args.out, model, round_)
-            bench = run_json(pin + ["%s/bench/bench_epoch" % args.build,
-                                    "--benchmark_filter=^BM_Epoch_cuseq/model:%d/gpu:0/" % model,
-                                    "--benchmark_out=" + out], out, env)
-            times.setdefault((model, "cuseq"), []).append(bench["real_time"])
-            checksums.add(bench["ids_checksum"])
+            for side, build in builds:
+                out = "%s/%s_epoch_%d_%d.json" % (args.out, side, model, round_)
+                bench = run_json(pin + ["%s/bench/bench_epoch" % build,
+                                        "--benchmark_filter=^BM_Epoch_cuseq/model:%d/gpu:0/" % model,
+                                        "--benchmark_out=" + out], out, env)
+                times.setdefault((model, side), []).append(bench["real_time"])
+                checksums.add(bench["ids_checksum"])
             out = "%s/keras_epoch_%d_%d.json" % (args.out, model, round_)
             bench = run_json(pin + [args.python, os.path.join(here, "keras_epoch.py"),
                                     "--model", str(model), "--out", out], out, env)
             times.setdefault((model, "keras"), []).append(bench["real_time"])
             checksums.add(bench["ids_checksum"])
         if args.char_lm:
-            out = "%s/cuseq_char_lm_%d.json" % (args.out, round_)
-            bench = run_json(pin + ["%s/bench/bench_language_model" % args.build,
-                                    "--benchmark_filter=^BM_CharLmTrainStep_cuseq/gpu:0$",
-                                    "--benchmark_min_time=3s", "--benchmark_out=" + out], out, env)
-            times.setdefault(("char_lm", "cuseq"), []).append(bench["tokens_per_second"])
+            for side, build in builds:
+                out = "%s/%s_char_lm_%d.json" % (args.out, side, round_)
+                bench = run_json(pin + ["%s/bench/bench_language_model" % build,
+                                        "--benchmark_filter=^BM_CharLmTrainStep_cuseq/gpu:0$",
+                                        "--benchmark_min_time=3s", "--benchmark_out=" + out],
+                                 out, env)
+                times.setdefault(("char_lm", side), []).append(bench["tokens_per_second"])
         if has_torch:
             out = "%s/torch_char_lm_%d.json" % (args.out, round_)
             bench = run_json(pin + [args.python, os.path.join(here, "char_lm_torch.py"),
@@ -74,25 +81,35 @@ def main():
     if len(checksums) > 1:
         sys.exit("cuseq and Keras trained on different ids: checksums %s" % sorted(checksums))
 
-    print("| work (%d threads, %d rounds) | cuseq | reference | ratio (theirs / ours) |"
-          % (args.threads, args.rounds))
-    print("|---|---|---|---|")
+    before = " | cuseq before | before / now" if args.before else ""
+    print("| work (%d threads, %d rounds) | cuseq | reference | ratio (theirs / ours)%s |"
+          % (args.threads, args.rounds, before))
+    print("|---|---|---|---|%s" % ("---|---|" if args.before else ""))
+
+    def before_cells(row, unit, speedup):
+        if not args.before:
+            return ""
+        then = statistics.median(times[(row, "before")])
+        return " | %.0f%s | %.2fx" % (then, unit, speedup(then))
+
     for model, name in MODELS.items():
         if (model, "cuseq") not in times:
             continue
         ours = statistics.median(times[(model, "cuseq")])
         theirs = statistics.median(times[(model, "keras")])
-        print("| epoch, %s, 40 steps of 32 | %.0f ms | Keras 3 (JAX) %.0f ms | %.2fx |"
-              % (name, ours, theirs, theirs / ours))
+        print("| epoch, %s, 40 steps of 32 | %.0f ms | Keras 3 (JAX) %.0f ms | %.2fx%s |"
+              % (name, ours, theirs, theirs / ours,
+                 before_cells(model, " ms", lambda then: then / ours)))
     if ("char_lm", "cuseq") in times:
         ours = statistics.median(times[("char_lm", "cuseq")])
+        cells = before_cells("char_lm", "", lambda then: ours / then)
         if has_torch:
             theirs = statistics.median(times[("char_lm", "torch")])
             print("| char_lm training step, 2 x LSTM(128), tokens/s | %.0f | PyTorch CPU %.0f |"
-                  " %.2fx |" % (ours, theirs, ours / theirs))
+                  " %.2fx%s |" % (ours, theirs, ours / theirs, cells))
         else:
-            print("| char_lm training step, 2 x LSTM(128), tokens/s | %.0f | (no torch in %s) | |"
-                  % (ours, args.python))
+            print("| char_lm training step, 2 x LSTM(128), tokens/s | %.0f | (no torch in %s) |"
+                  " %s |" % (ours, args.python, cells))
 
 
 if __name__ == "__main__":
