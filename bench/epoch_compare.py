@@ -68,8 +68,8 @@ def main():
             for side, build in builds:
                 out = "%s/%s_char_lm_%d.json" % (args.out, side, round_)
                 bench = run_json(pin + ["%s/bench/bench_language_model" % build,
-                                        "--benchmark_filter=^BM_CharLmTrainStep_cuseq/gpu:0$",
-                                        "--benchmark_min_time=3s", "--benchmark_out=" + out],
+                                        "--benchmark_filter=^BM_CharLmTrainStep_cuseq/gpu:0/",
+                                        "--benchmark_min_time=3", "--benchmark_out=" + out],
                                  out, env)
                 times.setdefault(("char_lm", side), []).append(bench["tokens_per_second"])
         if has_torch:
