@@ -52,7 +52,8 @@ struct SgdBody {
   }
 };
 
-template <class T>
+// kPlain: no clipping, no momentum, not centered (as AdamBody's kPlain).
+template <class T, bool kPlain = false>
 struct RmspropBody {
   T learning_rate, rho, momentum, epsilon;
   ClipRule<T> clip;
@@ -62,11 +63,11 @@ struct RmspropBody {
   T* momentum_slot;  // null when momentum == 0
   T* mean_grad;      // null unless centered
   CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
-    const T g = clip(grad[i]);
+    const T g = kPlain ? grad[i] : clip(grad[i]);
     const T r = rho * rms[i] + (T(1) - rho) * g * g;
     rms[i] = r;
     T denom = r;
-    if (mean_grad) {
+    if (!kPlain && mean_grad) {
       const T mg = rho * mean_grad[i] + (T(1) - rho) * g;
       mean_grad[i] = mg;
       denom = r - mg * mg;
@@ -74,7 +75,7 @@ struct RmspropBody {
     // Keras 3: epsilon inside the root, with or without momentum (Keras 2
     // added it outside the root when momentum was 0).
     const T increment = learning_rate * g / sqrt(denom + epsilon);
-    if (!momentum_slot) {
+    if (kPlain || !momentum_slot) {
       value[i] -= increment;
       return;
     }
