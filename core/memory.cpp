@@ -18,7 +18,11 @@ void reset_peak_memory(Device device) {
 }
 
 void empty_cache(Device device) {
-  if (device.is_cuda()) detail::gpu_empty_cache(device);
+  if (device.is_cpu()) {
+    detail::host_empty_cache();
+  } else {
+    detail::gpu_empty_cache(device);
+  }
 }
 
 }  // namespace cuseq

@@ -91,7 +91,7 @@ std::vector<T> Tensor::to_vector() const {
 }
 
 double Tensor::item() const {
-  check(numel() == 1, "Tensor::item", "expected a tensor of one element, got ", str());
+  check(numel() == 1, "Tensor::item", "expected a tensor of one element, got ", *this);
   switch (dtype_) {
     case DType::float32:
       return to_vector<float>()[0];
@@ -150,9 +150,9 @@ Tensor Tensor::reshape(std::vector<std::int64_t> dims) const {
 }
 
 Tensor Tensor::slice(std::int64_t begin, std::int64_t end) const {
-  check(rank() >= 1, "Tensor::slice", "needs a tensor of rank >= 1, got ", str());
+  check(rank() >= 1, "Tensor::slice", "needs a tensor of rank >= 1, got ", *this);
   check(0 <= begin && begin <= end && end <= dim(0), "Tensor::slice", "rows [", begin, ", ", end,
-        ") out of range for ", str());
+        ") out of range for ", *this);
   std::vector<std::int64_t> dims = shape_.dims();
   const std::int64_t row_elements = dims[0] == 0 ? 0 : numel() / dims[0];
   dims[0] = end - begin;

@@ -22,6 +22,11 @@ ClipRule<T> clip_rule(const GradientClipping& clipping, const Tensor& squared_no
   return ClipRule<T>{T(clipping.clipvalue), T(clipping.clipnorm), data_or_null<T>(squared_norm)};
 }
 
+// No clipping at all: the steps then walk their branch-free bodies (kPlain).
+inline bool unclipped(const GradientClipping& clipping, const Tensor& squared_norm) {
+  return clipping.clipvalue <= 0 && !squared_norm.defined();
+}
+
 template <class Where>
 void OptimizerKernels<Where>::sgd(const SgdStep& step, const GradientClipping& clipping,
                                   const Tensor& squared_norm, Tensor& value, const Tensor& grad,
@@ -40,13 +45,23 @@ void OptimizerKernels<Where>::rmsprop(const RmspropStep& step, const GradientCli
                                       const Tensor& squared_norm, Tensor& value, const Tensor& grad,
                                       const Tensor& rms, const Tensor& momentum,
                                       const Tensor& mean_grad) {
+  const bool plain =
+      !momentum.defined() && !mean_grad.defined() && unclipped(clipping, squared_norm);
   dispatch_floating(value.dtype(), "rmsprop_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(
-        Where{}, value.numel(),
-        RmspropBody<T>{T(step.learning_rate), T(step.rho), T(step.momentum), T(step.epsilon),
-                       clip_rule<T>(clipping, squared_norm), value.data<T>(), grad.data<T>(),
-                       rms.data<T>(), data_or_null<T>(momentum), data_or_null<T>(mean_grad)});
+    const auto walk = [&](auto body) {
+      body.learning_rate = T(step.learning_rate), body.rho = T(step.rho);
+      body.momentum = T(step.momentum), body.epsilon = T(step.epsilon);
+      body.clip = clip_rule<T>(clipping, squared_norm), body.value = value.data<T>();
+      body.grad = grad.data<T>(), body.rms = rms.data<T>();
+      body.momentum_slot = data_or_null<T>(momentum), body.mean_grad = data_or_null<T>(mean_grad);
+      for_each_index(Where{}, value.numel(), body);
+    };
+    if (plain) {
+      walk(RmspropBody<T, true>{});
+    } else {
+      walk(RmspropBody<T>{});
+    }
   });
 }
 
@@ -57,12 +72,21 @@ void OptimizerKernels<Where>::adam(const AdamStep& step, const GradientClipping&
   const double t = static_cast<double>(step.step);
   const double alpha = step.learning_rate * std::sqrt(1.0 - std::pow(step.beta_2, t)) /
                        (1.0 - std::pow(step.beta_1, t));
+  const bool plain = !vhat.defined() && unclipped(clipping, squared_norm);
   dispatch_floating(value.dtype(), "adam_step", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_index(Where{}, value.numel(),
-                   AdamBody<T>{T(alpha), T(step.beta_1), T(step.beta_2), T(step.epsilon),
-                               clip_rule<T>(clipping, squared_norm), value.data<T>(),
-                               grad.data<T>(), m.data<T>(), v.data<T>(), data_or_null<T>(vhat)});
+    const auto walk = [&](auto body) {
+      body.alpha = T(alpha), body.beta_1 = T(step.beta_1), body.beta_2 = T(step.beta_2);
+      body.epsilon = T(step.epsilon), body.clip = clip_rule<T>(clipping, squared_norm);
+      body.value = value.data<T>(), body.grad = grad.data<T>(), body.m = m.data<T>();
+      body.v = v.data<T>(), body.vhat = data_or_null<T>(vhat);
+      for_each_index(Where{}, value.numel(), body);
+    };
+    if (plain) {
+      walk(AdamBody<T, true>{});
+    } else {
+      walk(AdamBody<T>{});
+    }
   });
 }
 

@@ -105,6 +105,29 @@ TEST(Memory, HostStatisticsTrackLiveTensors) {
   EXPECT_EQ(memory_stats(Device::cpu()).bytes_in_use, before);
 }
 
+TEST(Memory, HostBlocksOfATrainingStepAreReusedNotReturned) {
+  empty_cache(Device::cpu());
+  const void* first = nullptr;
+  {
+    const Tensor activations = Tensor::zeros({256, 1024}, DType::float32);  // 1 MiB
+    first = activations.raw_data();
+  }
+  EXPECT_GE(memory_stats(Device::cpu()).bytes_cached, std::size_t{1} << 20);
+  {
+    const Tensor again = Tensor::empty({256, 1024}, DType::float32);
+    EXPECT_EQ(again.raw_data(), first);  // the same block, no new pages to fault in
+    EXPECT_EQ(memory_stats(Device::cpu()).bytes_cached, 0u);
+  }
+  empty_cache(Device::cpu());
+  EXPECT_EQ(memory_stats(Device::cpu()).bytes_cached, 0u);
+}
+
+TEST(Memory, SmallHostBlocksAreNotCached) {
+  empty_cache(Device::cpu());
+  { const Tensor small = Tensor::zeros({1000}, DType::float32); }
+  EXPECT_EQ(memory_stats(Device::cpu()).bytes_cached, 0u);
+}
+
 TEST(Version, NamesTheBackend) {
   const std::string text = version();
   EXPECT_NE(text.find(built_with_cuda() ? "cuda" : "cpu"), std::string::npos) << text;

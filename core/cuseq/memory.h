@@ -16,12 +16,12 @@ struct MemoryStats {
   std::size_t device_free_calls = 0;
 };
 
-// Statistics of the allocator that serves `device`; for the CPU only
-// bytes_in_use and peak_bytes_in_use are tracked.
+// Statistics of the allocator that serves `device`; for the CPU
+// bytes_in_use, peak_bytes_in_use and bytes_cached are tracked.
 CUSEQ_API MemoryStats memory_stats(Device device);
 // Resets peak_bytes_in_use to the current bytes_in_use.
 CUSEQ_API void reset_peak_memory(Device device);
-// Returns all cached, unused GPU blocks to the driver.
+// Returns all cached, unused blocks to the driver (GPU) or the C library (CPU).
 CUSEQ_API void empty_cache(Device device);
 
 }  // namespace cuseq

@@ -15,5 +15,7 @@ MemoryStats host_memory_stats();
 // The machine's memory plus swap, in bytes.
 std::size_t host_memory_capacity();
 void host_reset_peak();
+// Frees the cached blocks (blocks of 64 KiB and more are kept when freed).
+void host_empty_cache();
 
 }  // namespace cuseq::detail
