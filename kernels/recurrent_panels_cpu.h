@@ -1,0 +1,103 @@
+// The recurrent GEMM of the CPU persistent loop (recurrent_persistent_cpu.cpp):
+// a thread packs its slice of recurrent_kernel once per sequence into panels
+// of kPanelWidth columns that its register-blocked product streams at every
+// step, where a BLAS call would pack the same weights again at every step.
+//
+// A panel holds `groups` column blocks of kPanelWidth side by side for each
+// row k of the depth: panel[(k * groups + g) * kPanelWidth + w]. Forward, the
+// groups are the G gates of one block of units (the columns g*units + unit of
+// recurrent_kernel); backward, one group of the transposed weights (the
+// columns of R^T are the rows of R).
+//
+// Each output element is one sum over k = 0, 1, .. depth-1 in that order,
+// whatever the rows, panels or threads around it: results do not depend on
+// the thread count.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace cuseq::detail {
+
+// A panel column block is one 64-byte vector: a zmm register with AVX-512,
+// two ymm with AVX2. GCC's generic vectors compile to whichever the copy of
+// run_vectorized (cpu_isa.h) targets.
+constexpr int kPanelBytes = 64;
+template <class T>
+constexpr int kPanelWidth = kPanelBytes / static_cast<int>(sizeof(T));
+
+template <class T>
+struct PanelVector {
+  typedef T type __attribute__((vector_size(kPanelBytes)));
+};
+
+// Packs the block of kPanelWidth units starting at `first_unit` (of `units`)
+// of each of `groups` gate column ranges of a row-major matrix [depth, groups
+// * units] into `panel`; columns past `units` are zeros.
+template <class T>
+void pack_gate_panel(const T* matrix, std::int64_t depth, std::int64_t units, int groups,
+                     std::int64_t first_unit, T* panel) {
+  constexpr int kWidth = kPanelWidth<T>;
+  const std::int64_t valid = std::min<std::int64_t>(kWidth, units - first_unit);
+  for (std::int64_t k = 0; k < depth; ++k) {
+    for (int g = 0; g < groups; ++g) {
+      const T* from = matrix + k * groups * units + g * units + first_unit;
+      T* to = panel + (k * groups + g) * kWidth;
+      for (std::int64_t w = 0; w < kWidth; ++w) to[w] = w < valid ? from[w] : T(0);
+    }
+  }
+}
+
+// Packs rows first_row .. first_row + kPanelWidth - 1 of a row-major matrix
+// [rows, depth] as the columns of one panel of depth `depth` (its transpose);
+// rows past `rows` are zeros.
+template <class T>
+void pack_transposed_panel(const T* matrix, std::int64_t rows, std::int64_t depth,
+                           std::int64_t first_row, T* panel) {
+  constexpr int kWidth = kPanelWidth<T>;
+  const std::int64_t valid = std::min<std::int64_t>(kWidth, rows - first_row);
+  for (std::int64_t k = 0; k < depth; ++k) {
+    for (std::int64_t w = 0; w < kWidth; ++w) {
+      panel[k * kWidth + w] = w < valid ? matrix[(first_row + w) * depth + k] : T(0);
+    }
+  }
+}
+
+// out[r][g * kPanelWidth + w] = sum over k of a[r * lda + k] * panel column
+// (g, w), for kRows rows of `a`: kRows x kGroups accumulators stay in
+// registers while the panel streams by once.
+template <class T, int kGroups, int kRows>
+[[gnu::always_inline]] inline void panel_product(const T* a, std::int64_t lda, std::int64_t depth,
+                                                 const T* panel, T* out) {
+  using Vector = typename PanelVector<T>::type;
+  constexpr int kWidth = kPanelWidth<T>;
+  Vector sum[kRows][kGroups] = {};
+  for (std::int64_t k = 0; k < depth; ++k) {
+    Vector column[kGroups];
+    for (int g = 0; g < kGroups; ++g)
+      std::memcpy(&column[g], panel + (k * kGroups + g) * kWidth, kPanelBytes);
+    for (int r = 0; r < kRows; ++r) {
+      const T x = a[r * lda + k];
+      for (int g = 0; g < kGroups; ++g) sum[r][g] += x * column[g];
+    }
+  }
+  for (int r = 0; r < kRows; ++r) {
+    for (int g = 0; g < kGroups; ++g)
+      std::memcpy(out + (r * kGroups + g) * kWidth, &sum[r][g], kPanelBytes);
+  }
+}
+
+// panel_product for `rows` <= kRows rows: the instantiation of that many.
+template <class T, int kGroups, int kRows>
+[[gnu::always_inline]] inline void panel_product_rows(std::int64_t rows, const T* a,
+                                                      std::int64_t lda, std::int64_t depth,
+                                                      const T* panel, T* out) {
+  if constexpr (kRows > 1) {
+    if (rows < kRows)
+      return panel_product_rows<T, kGroups, kRows - 1>(rows, a, lda, depth, panel, out);
+  }
+  panel_product<T, kGroups, kRows>(a, lda, depth, panel, out);
+}
+
+}  // namespace cuseq::detail
