@@ -64,16 +64,29 @@ void pack_transposed_panel(const T* matrix, std::int64_t rows, std::int64_t dept
   }
 }
 
-// out[r][g * kPanelWidth + w] = sum over k of a[r * lda + k] * panel column
-// (g, w), for kRows rows of `a`: kRows x kGroups accumulators stay in
-// registers while the panel streams by once.
+// The rows k of a panel that one pass of panel_product reads: 16 KiB of it,
+// which then stays in the L1 cache for the next rows of the left operand.
+template <int kGroups>
+constexpr std::int64_t kPanelDepthBlock = std::max(16, 16384 / (kGroups * kPanelBytes));
+
+// sums[r][g * kPanelWidth + w] += a[r * lda + k] * panel column (g, w) for
+// k = k_begin .. k_end - 1 in that order, for kRows rows of `a` (sums start
+// from zero when `first`): kRows x kGroups accumulators stay in registers
+// while the panel's rows stream by once.
 template <class T, int kGroups, int kRows>
-[[gnu::always_inline]] inline void panel_product(const T* a, std::int64_t lda, std::int64_t depth,
-                                                 const T* panel, T* out) {
+[[gnu::always_inline]] inline void panel_product(const T* a, std::int64_t lda, std::int64_t k_begin,
+                                                 std::int64_t k_end, const T* panel, bool first,
+                                                 T* sums) {
   using Vector = typename PanelVector<T>::type;
   constexpr int kWidth = kPanelWidth<T>;
   Vector sum[kRows][kGroups] = {};
-  for (std::int64_t k = 0; k < depth; ++k) {
+  if (!first) {
+    for (int r = 0; r < kRows; ++r) {
+      for (int g = 0; g < kGroups; ++g)
+        std::memcpy(&sum[r][g], sums + (r * kGroups + g) * kWidth, kPanelBytes);
+    }
+  }
+  for (std::int64_t k = k_begin; k < k_end; ++k) {
     Vector column[kGroups];
     for (int g = 0; g < kGroups; ++g)
       std::memcpy(&column[g], panel + (k * kGroups + g) * kWidth, kPanelBytes);
@@ -84,20 +97,23 @@ template <class T, int kGroups, int kRows>
   }
   for (int r = 0; r < kRows; ++r) {
     for (int g = 0; g < kGroups; ++g)
-      std::memcpy(out + (r * kGroups + g) * kWidth, &sum[r][g], kPanelBytes);
+      std::memcpy(sums + (r * kGroups + g) * kWidth, &sum[r][g], kPanelBytes);
   }
 }
 
 // panel_product for `rows` <= kRows rows: the instantiation of that many.
 template <class T, int kGroups, int kRows>
 [[gnu::always_inline]] inline void panel_product_rows(std::int64_t rows, const T* a,
-                                                      std::int64_t lda, std::int64_t depth,
-                                                      const T* panel, T* out) {
+                                                      std::int64_t lda, std::int64_t k_begin,
+                                                      std::int64_t k_end, const T* panel,
+                                                      bool first, T* sums) {
   if constexpr (kRows > 1) {
-    if (rows < kRows)
-      return panel_product_rows<T, kGroups, kRows - 1>(rows, a, lda, depth, panel, out);
+    if (rows < kRows) {
+      return panel_product_rows<T, kGroups, kRows - 1>(rows, a, lda, k_begin, k_end, panel, first,
+                                                       sums);
+    }
   }
-  panel_product<T, kGroups, kRows>(a, lda, depth, panel, out);
+  panel_product<T, kGroups, kRows>(a, lda, k_begin, k_end, panel, first, sums);
 }
 
 }  // namespace cuseq::detail

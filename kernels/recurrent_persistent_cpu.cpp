@@ -16,6 +16,7 @@
 // The slices differ with the thread count, the sums do not (see
 // recurrent_panels_cpu.h), so the results are the same for any thread count.
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 
@@ -29,10 +30,10 @@ namespace {
 
 // Rows of the left operand per panel_product: kRows x kGroups 64-byte
 // accumulators plus kGroups panel columns must fit the 32 zmm registers of
-// AVX-512 (at most 8 rows: more adds nothing at the batches that matter);
-// with AVX2 a 64-byte vector takes two of its 16 ymm registers.
+// AVX-512 (at most 8 rows, and 4 for the LSTM's 4 gates, which divides the
+// usual batches); with AVX2 a 64-byte vector takes two of its 16 ymm registers.
 template <int kGroups>
-constexpr int kAvx512Rows = std::min(8, 24 / kGroups);
+constexpr int kAvx512Rows = std::min(8, 16 / kGroups);
 template <int kGroups>
 constexpr int kNarrowRows = std::max(1, 6 / kGroups);
 
@@ -70,20 +71,32 @@ struct SliceProduct {
 
 template <class T, int kGroups, int kRows>
 [[gnu::always_inline]] inline void multiply_slice(const SliceProduct<T, kGroups>& p,
-                                                  const Slice& slice) {
+                                                  const Slice& slice, T* sums) {
   constexpr int kWidth = kPanelWidth<T>;
-  alignas(kPanelBytes) T block[kRows * kGroups * kWidth];
+  constexpr std::int64_t kRowSums = kGroups * kWidth;
   for (std::int64_t j = slice.first_block; j < slice.end_block; ++j) {
     const T* panel = p.panels + j * kGroups * p.depth * kWidth;
+    for (std::int64_t k = 0; k < p.depth; k += kPanelDepthBlock<kGroups>) {
+      const std::int64_t k_end = std::min(p.depth, k + kPanelDepthBlock<kGroups>);
+      for (std::int64_t row = 0; row < p.rows; row += kRows) {
+        panel_product_rows<T, kGroups, kRows>(std::min<std::int64_t>(kRows, p.rows - row),
+                                              p.a + row * p.lda, p.lda, k, k_end, panel, k == 0,
+                                              sums + row * kRowSums);
+      }
+    }
     const std::int64_t first_unit = j * kWidth;
     const std::int64_t valid = std::min<std::int64_t>(kWidth, p.units - first_unit);
-    for (std::int64_t row = 0; row < p.rows; row += kRows) {
-      const std::int64_t rows = std::min<std::int64_t>(kRows, p.rows - row);
-      panel_product_rows<T, kGroups, kRows>(rows, p.a + row * p.lda, p.lda, p.depth, panel, block);
-      for (std::int64_t r = 0; r < rows; ++r) {
-        for (int g = 0; g < kGroups; ++g) {
-          const T* from = block + (r * kGroups + g) * kWidth;
-          T* to = p.out + (row + r) * p.ldo + g * p.units + first_unit;
+    // A whole block is one 64-byte store: the cell math reads it back at
+    // once with one vector load, which a CPU serves from its store buffer
+    // only when the store was as wide (16 scalar stores made that load wait
+    // for all of them to retire: half the cell's time).
+    for (std::int64_t row = 0; row < p.rows; ++row) {
+      for (int g = 0; g < kGroups; ++g) {
+        const T* from = sums + row * kRowSums + g * kWidth;
+        T* to = p.out + row * p.ldo + g * p.units + first_unit;
+        if (valid == kWidth) {
+          std::memcpy(to, from, kPanelBytes);
+        } else {
           for (std::int64_t w = 0; w < valid; ++w) to[w] = from[w];
         }
       }
@@ -93,12 +106,14 @@ template <class T, int kGroups, int kRows>
 
 // One template per (T, kGroups), whatever the cell's activations: the
 // product's copies for each instruction set are compiled once.
+// `sums`: rows * kGroups * kPanelWidth values of scratch.
 template <class T, int kGroups>
-void multiply_slice_vectorized(const SliceProduct<T, kGroups>& product, const Slice& slice) {
+void multiply_slice_vectorized(const SliceProduct<T, kGroups>& product, const Slice& slice,
+                               T* sums) {
   if (cpu_level() == CpuLevel::avx512) {
-    run_vectorized([&] { multiply_slice<T, kGroups, kAvx512Rows<kGroups>>(product, slice); });
+    run_vectorized([&] { multiply_slice<T, kGroups, kAvx512Rows<kGroups>>(product, slice, sums); });
   } else {
-    run_vectorized([&] { multiply_slice<T, kGroups, kNarrowRows<kGroups>>(product, slice); });
+    run_vectorized([&] { multiply_slice<T, kGroups, kNarrowRows<kGroups>>(product, slice, sums); });
   }
 }
 
@@ -106,9 +121,11 @@ void multiply_slice_vectorized(const SliceProduct<T, kGroups>& product, const Sl
 // one SIMD loop per block of kPanelWidth units: a unit's block, and so the
 // code that computes it (vector body or remainder), is the same whatever
 // slice holds it, which keeps the results independent of the thread count.
+// `body` is a private copy: the compiler then knows that the stores do not
+// move its pointers, and vectorizes the loop.
 template <class T, class Body>
-[[gnu::flatten]] void for_each_unit_of_slice(std::int64_t batch, const Slice& slice,
-                                             const Body& body) {
+[[gnu::flatten]] void for_each_unit_of_slice(std::int64_t batch, const Slice slice,
+                                             const Body body) {
   constexpr std::int64_t kWidth = kPanelWidth<T>;
   for (std::int64_t sample = 0; sample < batch; ++sample) {
     const bool real = body.is_real(sample);
@@ -169,14 +186,15 @@ void forward_all_steps(const StepForward<T>& first, const ForwardBuffers<T>& buf
       pack_gate_panel(recurrent_kernel, units, units, kGates, j * kPanelWidth<T>,
                       panels.get() + j * kGates * units * kPanelWidth<T>);
     }
+    const std::unique_ptr<T[]> sums(new T[batch * kGates * kPanelWidth<T>]);
     ForwardCells<T, kCell, kActivation, kRecurrent> cells{first};
     SliceProduct<T, kGates> product{nullptr,        batch,        units,
                                     units,          panels.get(), buffers.recurrent_projection,
                                     kGates * units, units};
     for (std::int64_t step = 0; step < first.steps; ++step) {
-      product.a = buffers.recurrent_inputs + step * plane;
-      multiply_slice_vectorized(product, slice);
       set_forward_step(cells.s, buffers, step);
+      product.a = buffers.recurrent_inputs + step * plane;
+      multiply_slice_vectorized(product, slice, sums.get());
       run_vectorized([&] { for_each_unit_of_slice<T>(batch, slice, cells); });
       member.barrier.arrive_and_wait();
     }
@@ -197,6 +215,7 @@ void backward_all_steps(const StepBackward<T>& first, const BackwardBuffers<T>& 
       pack_transposed_panel(recurrent_kernel, units, width, j * kPanelWidth<T>,
                             panels.get() + j * width * kPanelWidth<T>);
     }
+    const std::unique_ptr<T[]> sums(new T[batch * kPanelWidth<T>]);
     BackwardCells<T, kCell, kActivation, kRecurrent> cells{first};
     SliceProduct<T, 1> product{nullptr, batch, width, width, panels.get(), buffers.d_recurrent,
                                units,   units};
@@ -206,7 +225,7 @@ void backward_all_steps(const StepBackward<T>& first, const BackwardBuffers<T>& 
       member.barrier.arrive_and_wait();
       // d(this step's recurrent GEMM input) = d(h R) R^T, for this slice's units.
       product.a = cells.s.d_gates_recurrent;
-      multiply_slice_vectorized(product, slice);
+      multiply_slice_vectorized(product, slice, sums.get());
     }
   });
 }
