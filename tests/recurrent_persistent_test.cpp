@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cuseq/cpu_kernels.h"
 #include "cuseq/threads.h"
 #include "recurrent_persistent_case.h"
 
@@ -61,8 +62,22 @@ void expect_persistent_matches_standard(const PersistentCase& c) {
   }
 }
 
+// Sets the pool's thread count for a scope.
+class ThreadCount {
+ public:
+  explicit ThreadCount(int threads) : previous_(num_threads()) { set_num_threads(threads); }
+  ~ThreadCount() { set_num_threads(previous_); }
+  ThreadCount(const ThreadCount&) = delete;
+  ThreadCount& operator=(const ThreadCount&) = delete;
+
+ private:
+  int previous_;
+};
+
 // Units within one panel block (8), across a partial one (33, 16 floats or
-// 8 doubles a block) and over more blocks than threads (70).
+// 8 doubles a block) and over several blocks (70), on one thread (steps this
+// small are not worth a second); then 300 units of 40 samples, whose step
+// GEMMs are large enough for a team of 3 threads.
 void expect_all_sizes_match(RecurrentCell cell) {
   for (const std::int64_t batch : {1, 5, 17}) {
     for (const std::int64_t units : {8, 33, 70}) {
@@ -71,6 +86,10 @@ void expect_all_sizes_match(RecurrentCell cell) {
       expect_persistent_matches_standard<float>(c);
     }
   }
+  const ThreadCount three(3);
+  PersistentCase c;
+  c.cell = cell, c.batch = 40, c.units = 300;
+  expect_persistent_matches_standard<float>(c);
 }
 
 TEST(RecurrentPersistentCpu, LstmMatchesStandardWithMasksDropoutAndInitialStates) {
@@ -106,18 +125,6 @@ TEST(RecurrentPersistentCpu, Float64MatchesToRoundOff) {
   }
 }
 
-// Sets the pool's thread count for a scope.
-class ThreadCount {
- public:
-  explicit ThreadCount(int threads) : previous_(num_threads()) { set_num_threads(threads); }
-  ~ThreadCount() { set_num_threads(previous_); }
-  ThreadCount(const ThreadCount&) = delete;
-  ThreadCount& operator=(const ThreadCount&) = delete;
-
- private:
-  int previous_;
-};
-
 // What the time loop computes: outputs, final states and d(initial states),
 // which every step's gradients feed. (d x and the weight gradients are BLAS
 // GEMMs and a reduction over all steps after the loop, whose split between
@@ -134,13 +141,14 @@ std::vector<std::vector<double>> time_loop_values(const Outcome& outcome) {
   return values;
 }
 
-// Every unit's sums run in one order whatever thread owns it; 150 steps of
-// barriers with 3 and 7 threads sharing the cores also exercise the
-// sleeping wait.
+// Every unit's sums run in one order whatever thread owns it: 300 units of
+// 16 samples make teams of 1, 2, 3 and 4-5 threads (of 1, 2, 3 and 7), and
+// 60 steps of barriers with more threads than this machine has cores also
+// exercise the sleeping wait.
 TEST(RecurrentPersistentCpu, ResultsAreIdenticalForAnyThreadCount) {
   for (const RecurrentCell cell : {RecurrentCell::lstm, RecurrentCell::gru}) {
     PersistentCase c;
-    c.cell = cell, c.units = 100, c.batch = 9, c.steps = 150;
+    c.cell = cell, c.units = 300, c.batch = 16, c.steps = 60;
     SCOPED_TRACE(describe(c));
     const Problem problem = make_problem<float>(c);
     std::vector<std::vector<std::vector<double>>> results;
@@ -172,6 +180,21 @@ TEST(RecurrentPersistentCpu, LayerPassesTheAlgorithmToTheOp) {
   const std::vector<float> b = looped->forward(x, context).to_vector<float>();
   expect_all_near(b, a, 1e-4, "output");
   EXPECT_NE(a, b) << "the two algorithms round differently: the option reached the op";
+}
+
+// `automatic` takes the persistent loop where it measured faster: on CPUs
+// with AVX-512 (bench/results/cpu-vm/persistent-cpu), else the standard loop.
+TEST(RecurrentPersistentCpu, AutomaticPicksThePersistentLoopWithAvx512ElseStandard) {
+  const std::string level = cpu_kernel_level();
+  if (level == "single") GTEST_SKIP() << "this build has one copy of the CPU loops";
+  PersistentCase c;
+  c.units = 40;
+  const Problem problem = make_problem<float>(c);
+  const Outcome persistent = run(problem, RecurrentAlgorithm::persistent, kCpu);
+  const Outcome standard = run(problem, RecurrentAlgorithm::standard, kCpu);
+  ASSERT_NE(persistent.values, standard.values) << "the algorithms must differ in rounding";
+  const Outcome automatic = run(problem, RecurrentAlgorithm::automatic, kCpu);
+  EXPECT_EQ(automatic.values, level == "avx512" ? persistent.values : standard.values) << level;
 }
 
 TEST(RecurrentAlgorithm, IsNotPartOfTheLayerConfig) {
