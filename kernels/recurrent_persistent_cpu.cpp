@@ -37,6 +37,12 @@ constexpr int kAvx512Rows = std::min(8, 16 / kGroups);
 template <int kGroups>
 constexpr int kNarrowRows = std::max(1, 6 / kGroups);
 
+// gate_count() as a constant: the width of the forward panels.
+template <RecurrentCell kCell>
+constexpr int kGatesOf = kCell == RecurrentCell::lstm  ? LstmCell::kGates
+                         : kCell == RecurrentCell::gru ? GruCell::kGates
+                                                       : SimpleRnnCell::kGates;
+
 // The blocks of kPanelWidth units that member `member` of `team` owns.
 struct Slice {
   std::int64_t first_block, end_block, first_unit, end_unit;
@@ -185,9 +191,7 @@ std::unique_ptr<T[]> panels_for(std::int64_t units, std::int64_t depth, int grou
 template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
 void forward_all_steps(const StepForward<T>& first, const ForwardBuffers<T>& buffers,
                        const T* recurrent_kernel) {
-  constexpr int kGates = kCell == RecurrentCell::lstm  ? LstmCell::kGates
-                         : kCell == RecurrentCell::gru ? GruCell::kGates
-                                                       : SimpleRnnCell::kGates;
+  constexpr int kGates = kGatesOf<kCell>;
   const std::int64_t batch = first.batch, units = first.units, plane = batch * units;
   const std::unique_ptr<T[]> panels = panels_for<T>(units, units, kGates);
   parallel_team(team_for<T>(units, batch, units, kGates * units), [&](TeamMember& member) {
@@ -214,9 +218,7 @@ void forward_all_steps(const StepForward<T>& first, const ForwardBuffers<T>& buf
 template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
 void backward_all_steps(const StepBackward<T>& first, const BackwardBuffers<T>& buffers,
                         const T* recurrent_kernel) {
-  constexpr int kGates = kCell == RecurrentCell::lstm  ? LstmCell::kGates
-                         : kCell == RecurrentCell::gru ? GruCell::kGates
-                                                       : SimpleRnnCell::kGates;
+  constexpr int kGates = kGatesOf<kCell>;
   const std::int64_t batch = first.batch, units = first.units, width = kGates * units;
   const std::unique_ptr<T[]> panels = panels_for<T>(units, width, 1);
   parallel_team(team_for<T>(units, batch, width, units), [&](TeamMember& member) {
