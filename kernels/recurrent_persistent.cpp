@@ -12,9 +12,9 @@ namespace {
 // 256 or 512 units; slower with 1024 units, where the slices of
 // recurrent_kernel leave too few blocks per SM). Batches 9-16 are unmeasured.
 // The CPU loop (recurrent_persistent_cpu.cpp) measured faster than the
-// standard loop with AVX-512 (bench/results/cpu-vm/persistent-cpu); its
-// 64-byte panel columns take two registers each with AVX2, where the
-// standard loop (OpenBLAS's own AVX2 kernels) stays.
+// standard loop with AVX-512 (bench/results/cpu-vm/persistent-cpu: 1.09-1.17x
+// on the issue-15 grid); without it, where its 64-byte panel columns take two
+// or four registers each, it is unmeasured and the standard loop stays.
 bool persistent_measured_faster(const PersistentProblem& problem, Device device) {
   if (device.is_cpu()) return cpu_level() == CpuLevel::avx512;
   return problem.batch <= 8 && problem.units <= 512;
