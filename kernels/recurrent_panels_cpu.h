@@ -20,16 +20,17 @@
 
 namespace cuseq::detail {
 
-// A panel column block is one 64-byte vector: a zmm register with AVX-512,
-// two ymm with AVX2. GCC's generic vectors compile to whichever the copy of
-// run_vectorized (cpu_isa.h) targets.
+// A panel column block is 64 bytes: one zmm register with AVX-512, two ymm
+// with AVX2, four xmm without. panel_product works in vectors of the copy of
+// run_vectorized (cpu_isa.h) it runs in, kVectorBytes, as GCC's generic
+// vectors (64-byte ones on AVX2 went through memory: 3-5x slower).
 constexpr int kPanelBytes = 64;
 template <class T>
 constexpr int kPanelWidth = kPanelBytes / static_cast<int>(sizeof(T));
 
-template <class T>
+template <class T, int kVectorBytes>
 struct PanelVector {
-  typedef T type __attribute__((vector_size(kPanelBytes)));
+  typedef T type __attribute__((vector_size(kVectorBytes)));
 };
 
 // Packs the block of kPanelWidth units starting at `first_unit` (of `units`)
@@ -71,49 +72,51 @@ constexpr std::int64_t kPanelDepthBlock = std::max(16, 16384 / (kGroups * kPanel
 
 // sums[r][g * kPanelWidth + w] += a[r * lda + k] * panel column (g, w) for
 // k = k_begin .. k_end - 1 in that order, for kRows rows of `a` (sums start
-// from zero when `first`): kRows x kGroups accumulators stay in registers
-// while the panel's rows stream by once.
-template <class T, int kGroups, int kRows>
+// from zero when `first`): kRows x kGroups column blocks of accumulators stay
+// in registers (kVectorBytes each) while the panel's rows stream by once.
+template <class T, int kGroups, int kRows, int kVectorBytes>
 [[gnu::always_inline]] inline void panel_product(const T* a, std::int64_t lda, std::int64_t k_begin,
                                                  std::int64_t k_end, const T* panel, bool first,
                                                  T* sums) {
-  using Vector = typename PanelVector<T>::type;
-  constexpr int kWidth = kPanelWidth<T>;
-  Vector sum[kRows][kGroups] = {};
+  using Vector = typename PanelVector<T, kVectorBytes>::type;
+  constexpr int kLanes = kVectorBytes / static_cast<int>(sizeof(T));
+  constexpr int kColumns = kGroups * (kPanelBytes / kVectorBytes);  // vectors per row
+  constexpr int kRowValues = kColumns * kLanes;
+  Vector sum[kRows][kColumns] = {};
   if (!first) {
     for (int r = 0; r < kRows; ++r) {
-      for (int g = 0; g < kGroups; ++g)
-        std::memcpy(&sum[r][g], sums + (r * kGroups + g) * kWidth, kPanelBytes);
+      for (int c = 0; c < kColumns; ++c)
+        std::memcpy(&sum[r][c], sums + r * kRowValues + c * kLanes, kVectorBytes);
     }
   }
   for (std::int64_t k = k_begin; k < k_end; ++k) {
-    Vector column[kGroups];
-    for (int g = 0; g < kGroups; ++g)
-      std::memcpy(&column[g], panel + (k * kGroups + g) * kWidth, kPanelBytes);
+    Vector column[kColumns];
+    for (int c = 0; c < kColumns; ++c)
+      std::memcpy(&column[c], panel + k * kRowValues + c * kLanes, kVectorBytes);
     for (int r = 0; r < kRows; ++r) {
       const T x = a[r * lda + k];
-      for (int g = 0; g < kGroups; ++g) sum[r][g] += x * column[g];
+      for (int c = 0; c < kColumns; ++c) sum[r][c] += x * column[c];
     }
   }
   for (int r = 0; r < kRows; ++r) {
-    for (int g = 0; g < kGroups; ++g)
-      std::memcpy(sums + (r * kGroups + g) * kWidth, &sum[r][g], kPanelBytes);
+    for (int c = 0; c < kColumns; ++c)
+      std::memcpy(sums + r * kRowValues + c * kLanes, &sum[r][c], kVectorBytes);
   }
 }
 
 // panel_product for `rows` <= kRows rows: the instantiation of that many.
-template <class T, int kGroups, int kRows>
+template <class T, int kGroups, int kRows, int kVectorBytes>
 [[gnu::always_inline]] inline void panel_product_rows(std::int64_t rows, const T* a,
                                                       std::int64_t lda, std::int64_t k_begin,
                                                       std::int64_t k_end, const T* panel,
                                                       bool first, T* sums) {
   if constexpr (kRows > 1) {
     if (rows < kRows) {
-      return panel_product_rows<T, kGroups, kRows - 1>(rows, a, lda, k_begin, k_end, panel, first,
-                                                       sums);
+      return panel_product_rows<T, kGroups, kRows - 1, kVectorBytes>(rows, a, lda, k_begin, k_end,
+                                                                     panel, first, sums);
     }
   }
-  panel_product<T, kGroups, kRows>(a, lda, k_begin, k_end, panel, first, sums);
+  panel_product<T, kGroups, kRows, kVectorBytes>(a, lda, k_begin, k_end, panel, first, sums);
 }
 
 }  // namespace cuseq::detail

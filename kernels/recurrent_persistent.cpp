@@ -13,8 +13,8 @@ namespace {
 // recurrent_kernel leave too few blocks per SM). Batches 9-16 are unmeasured.
 // The CPU loop (recurrent_persistent_cpu.cpp) measured faster than the
 // standard loop with AVX-512 (bench/results/cpu-vm/persistent-cpu: 1.09-1.17x
-// on the issue-15 grid); without it, where its 64-byte panel columns take two
-// or four registers each, it is unmeasured and the standard loop stays.
+// on the issue-15 grid); its AVX2 copy (CUSEQ_CPU_LEVEL=avx2 on the same VM)
+// 1.2-1.45x slower than the standard loop, which stays there.
 bool persistent_measured_faster(const PersistentProblem& problem, Device device) {
   if (device.is_cpu()) return cpu_level() == CpuLevel::avx512;
   return problem.batch <= 8 && problem.units <= 512;

@@ -28,14 +28,14 @@
 namespace cuseq::detail {
 namespace {
 
-// Rows of the left operand per panel_product: kRows x kGroups 64-byte
-// accumulators plus kGroups panel columns must fit the 32 zmm registers of
-// AVX-512 (at most 8 rows, and 4 for the LSTM's 4 gates, which divides the
-// usual batches); with AVX2 a 64-byte vector takes two of its 16 ymm registers.
-template <int kGroups>
-constexpr int kAvx512Rows = std::min(8, 16 / kGroups);
-template <int kGroups>
-constexpr int kNarrowRows = std::max(1, 6 / kGroups);
+// Rows of the left operand per panel_product: its accumulators, kRows x
+// kGroups column blocks of kVectorBytes vectors, take at most 16 of the 32
+// zmm registers of AVX-512 (4 rows for the LSTM's 4 gates, which divides the
+// usual batches) and 12 of the 16 ymm or xmm registers without, leaving room
+// for the panel's columns; never more than 8 rows.
+template <int kGroups, int kVectorBytes>
+constexpr int kProductRows = std::max(1, std::min(8, (kVectorBytes == 64 ? 16 : 12) /
+                                                         (kGroups * (kPanelBytes / kVectorBytes))));
 
 // gate_count() as a constant: the width of the forward panels.
 template <RecurrentCell kCell>
@@ -85,19 +85,20 @@ struct SliceProduct {
   std::int64_t ldo, units;
 };
 
-template <class T, int kGroups, int kRows>
+template <class T, int kGroups, int kVectorBytes>
 [[gnu::always_inline]] inline void multiply_slice(const SliceProduct<T, kGroups>& p,
                                                   const Slice& slice, T* sums) {
   constexpr int kWidth = kPanelWidth<T>;
+  constexpr int kRows = kProductRows<kGroups, kVectorBytes>;
   constexpr std::int64_t kRowSums = kGroups * kWidth;
   for (std::int64_t j = slice.first_block; j < slice.end_block; ++j) {
     const T* panel = p.panels + j * kGroups * p.depth * kWidth;
     for (std::int64_t k = 0; k < p.depth; k += kPanelDepthBlock<kGroups>) {
       const std::int64_t k_end = std::min(p.depth, k + kPanelDepthBlock<kGroups>);
       for (std::int64_t row = 0; row < p.rows; row += kRows) {
-        panel_product_rows<T, kGroups, kRows>(std::min<std::int64_t>(kRows, p.rows - row),
-                                              p.a + row * p.lda, p.lda, k, k_end, panel, k == 0,
-                                              sums + row * kRowSums);
+        panel_product_rows<T, kGroups, kRows, kVectorBytes>(
+            std::min<std::int64_t>(kRows, p.rows - row), p.a + row * p.lda, p.lda, k, k_end, panel,
+            k == 0, sums + row * kRowSums);
       }
     }
     const std::int64_t first_unit = j * kWidth;
@@ -126,10 +127,13 @@ template <class T, int kGroups, int kRows>
 template <class T, int kGroups>
 void multiply_slice_vectorized(const SliceProduct<T, kGroups>& product, const Slice& slice,
                                T* sums) {
-  if (cpu_level() == CpuLevel::avx512) {
-    run_vectorized([&] { multiply_slice<T, kGroups, kAvx512Rows<kGroups>>(product, slice, sums); });
-  } else {
-    run_vectorized([&] { multiply_slice<T, kGroups, kNarrowRows<kGroups>>(product, slice, sums); });
+  switch (cpu_level()) {
+    case CpuLevel::avx512:
+      return run_vectorized([&] { multiply_slice<T, kGroups, 64>(product, slice, sums); });
+    case CpuLevel::avx2:
+      return run_vectorized([&] { multiply_slice<T, kGroups, 32>(product, slice, sums); });
+    case CpuLevel::baseline:
+      return run_vectorized([&] { multiply_slice<T, kGroups, 16>(product, slice, sums); });
   }
 }
 
