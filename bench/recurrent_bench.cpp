@@ -6,7 +6,8 @@
 // CPU: against oneDNN's lstm / lbr_gru (Keras' reset_after GRU), training
 // forward and for a training step its backward too, on time-major data. GPU, batch <= 16:
 // also our persistent kernels (RecurrentAlgorithm::persistent, one launch for all steps), to
-// compare with the standard loop and cuDNN of the same arguments.
+// compare with the standard loop and cuDNN of the same arguments. CPU: the persistent loop and
+// the standard loop (RecurrentAlgorithm::standard) too, beside `automatic`'s choice.
 // Both devices: the pass's GEMMs alone (impl `roofline`), for ours as a
 // share of its GEMM-only time.
 #include "bench_support.h"
@@ -42,20 +43,30 @@ void add_gpu_shapes(benchmark::internal::Benchmark* b, std::int64_t max_batch) {
   }
 }
 
-void rnn_shapes(benchmark::internal::Benchmark* b) {
-  add_gpu_shapes(b, 128);
-  // The CPU grid is smaller: it runs in minutes on two cores.
+// The CPU grid is smaller: it runs in minutes on two cores.
+void add_cpu_shapes(benchmark::internal::Benchmark* b) {
   for (const std::int64_t steps : {50, 100}) {
     for (const std::int64_t hidden : {128, 256, 512}) {
       for (const std::int64_t batch : {8, 32, 64}) b->Args({0, batch, hidden, steps});
     }
   }
+}
+
+void rnn_shapes(benchmark::internal::Benchmark* b) {
+  add_gpu_shapes(b, 128);
+  add_cpu_shapes(b);
   b->ArgNames({"gpu", "batch", "hidden", "steps"});
 }
 
-// The persistent kernels take batches up to 16.
+void cpu_shapes(benchmark::internal::Benchmark* b) {
+  add_cpu_shapes(b);
+  b->ArgNames({"gpu", "batch", "hidden", "steps"});
+}
+
+// The GPU persistent kernels take batches up to 16; the CPU loop any.
 void persistent_shapes(benchmark::internal::Benchmark* b) {
   add_gpu_shapes(b, 16);
+  add_cpu_shapes(b);
   b->ArgNames({"gpu", "batch", "hidden", "steps"});
 }
 
@@ -94,7 +105,8 @@ void run_cuseq(benchmark::State& state, RecurrentCell cell, bool training, doubl
   const RnnShape s = rnn_shape(state, cell);
   RnnData d(s, device);
   d.spec.algorithm = algorithm;
-  if (algorithm == RecurrentAlgorithm::persistent) state.SetLabel("persistent kernel");
+  if (algorithm == RecurrentAlgorithm::persistent) state.SetLabel("persistent");
+  if (algorithm == RecurrentAlgorithm::standard) state.SetLabel("standard loop");
   if (dropout > 0) {
     d.inputs.recurrent_mask = Tensor::empty({s.batch, s.hidden}, DType::float32, device);
     ops::dropout_mask(dropout, Generator(9).next_stream(), d.inputs.recurrent_mask);
@@ -335,6 +347,22 @@ void BM_GRUTrainPersistent_cuseq(benchmark::State& state) {
   run_cuseq(state, RecurrentCell::gru, true, 0, RecurrentAlgorithm::persistent);
 }
 
+// The standard time loop (one BLAS GEMM and one cell kernel per step) on the
+// CPU, where `automatic` may pick the persistent loop: the before and after
+// of the CPU persistent loop in one binary.
+void BM_LSTMForwardStandard_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::lstm, false, 0, RecurrentAlgorithm::standard);
+}
+void BM_LSTMTrainStandard_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::lstm, true, 0, RecurrentAlgorithm::standard);
+}
+void BM_GRUForwardStandard_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::gru, false, 0, RecurrentAlgorithm::standard);
+}
+void BM_GRUTrainStandard_cuseq(benchmark::State& state) {
+  run_cuseq(state, RecurrentCell::gru, true, 0, RecurrentAlgorithm::standard);
+}
+
 void BM_LSTMForward_roofline(benchmark::State& state) {
   run_gemm_roofline(state, RecurrentCell::lstm, false);
 }
@@ -366,6 +394,10 @@ BENCHMARK(BM_LSTMForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime
 BENCHMARK(BM_LSTMTrainPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
 BENCHMARK(BM_GRUForwardPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
 BENCHMARK(BM_GRUTrainPersistent_cuseq)->Apply(persistent_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMForwardStandard_cuseq)->Apply(cpu_shapes)->UseRealTime();
+BENCHMARK(BM_LSTMTrainStandard_cuseq)->Apply(cpu_shapes)->UseRealTime();
+BENCHMARK(BM_GRUForwardStandard_cuseq)->Apply(cpu_shapes)->UseRealTime();
+BENCHMARK(BM_GRUTrainStandard_cuseq)->Apply(cpu_shapes)->UseRealTime();
 
 }  // namespace
 }  // namespace cuseq::bench

@@ -86,6 +86,7 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int threads() const { return threads_.load(std::memory_order_relaxed); }
+  std::chrono::microseconds spin() const { return spin_; }
 
   void resize(int threads) {
     const std::lock_guard<std::mutex> busy(busy_);
@@ -216,6 +217,64 @@ ThreadPool& pool() {
 }  // namespace
 
 int parallel_width() { return inside_task ? 1 : pool().threads(); }
+
+namespace {
+
+struct TeamTask {
+  TeamRunner runner;
+  const void* context;
+  TeamBarrier* barrier;
+  int team;
+};
+
+}  // namespace
+
+// `team` tasks on a pool of at least `team` threads: a member blocks in its
+// task until all have arrived at its first barrier, so no thread can claim
+// two of them, and each runs on its own thread.
+void run_parallel_team(int wanted, TeamRunner runner, const void* context) {
+  const int team = std::min(wanted, parallel_width());
+  if (team > 1) {
+    TeamBarrier barrier(team);
+    const TeamTask task{runner, context, &barrier, team};
+    const TaskRunner run_member = [](const void* team_task, std::int64_t index) {
+      const TeamTask& t = *static_cast<const TeamTask*>(team_task);
+      TeamMember member{static_cast<int>(index), t.team, *t.barrier};
+      t.runner(t.context, member);
+    };
+    if (pool().try_run(team, run_member, &task)) return;
+  }
+  TeamBarrier alone(1);
+  TeamMember member{0, 1, alone};
+  runner(context, member);
+}
+
+void TeamBarrier::arrive_and_wait() {
+  const std::uint32_t generation = generation_.load(std::memory_order_acquire);
+  if (arrived_.fetch_add(1, std::memory_order_acq_rel) == team_ - 1) {
+    // The others only arrive again after they see the new generation.
+    arrived_.store(0, std::memory_order_relaxed);
+    generation_.store(generation + 1);
+    if (sleepers_.load() > 0) {
+      { const std::lock_guard<std::mutex> lock(sleep_mutex_); }
+      wake_.notify_all();
+    }
+    return;
+  }
+  const Clock::time_point until = Clock::now() + pool().spin();
+  for (int polls = 1; generation_.load(std::memory_order_acquire) == generation; ++polls) {
+    cpu_relax();
+    if (polls % 16 == 0 && Clock::now() >= until) {
+      // As in the pool: this member counts itself in sleepers_ and then reads
+      // generation_, the last one writes generation_ and then reads sleepers_.
+      sleepers_.fetch_add(1);
+      std::unique_lock<std::mutex> lock(sleep_mutex_);
+      wake_.wait(lock, [&] { return generation_.load() != generation; });
+      sleepers_.fetch_sub(1);
+      return;
+    }
+  }
+}
 
 void run_parallel_tasks(std::int64_t tasks, TaskRunner runner, const void* context) {
   const bool alone = inside_task || tasks > kMaxTasks || pool().threads() == 1;

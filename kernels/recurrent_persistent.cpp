@@ -1,5 +1,6 @@
 // The choice between the standard time loop and the persistent kernels.
 #include "cuseq/error.h"
+#include "kernels/cpu_isa.h"
 #include "kernels/recurrent_persistent_kernels.h"
 
 namespace cuseq::detail {
@@ -10,7 +11,12 @@ namespace {
 // (bench/results/h200: 1.04-4.9x for forward and training at batch 1 and 8 with
 // 256 or 512 units; slower with 1024 units, where the slices of
 // recurrent_kernel leave too few blocks per SM). Batches 9-16 are unmeasured.
-bool persistent_measured_faster(const PersistentProblem& problem) {
+// The CPU loop (recurrent_persistent_cpu.cpp) measured faster than the
+// standard loop with AVX-512 (bench/results/cpu-vm/persistent-cpu: 1.09-1.17x
+// on the issue-15 grid); its AVX2 copy (CUSEQ_CPU_LEVEL=avx2 on the same VM)
+// 1.2-1.45x slower than the standard loop, which stays there.
+bool persistent_measured_faster(const PersistentProblem& problem, Device device) {
+  if (device.is_cpu()) return cpu_level() == CpuLevel::avx512;
   return problem.batch <= 8 && problem.units <= 512;
 }
 
@@ -28,7 +34,8 @@ bool use_persistent_algorithm(RecurrentAlgorithm algorithm, const PersistentProb
     case RecurrentAlgorithm::standard:
       return false;
     case RecurrentAlgorithm::automatic:
-      return persistent_measured_faster(problem) && ineligibility(problem, device, op).empty();
+      return persistent_measured_faster(problem, device) &&
+             ineligibility(problem, device, op).empty();
     case RecurrentAlgorithm::persistent:
       break;
   }
