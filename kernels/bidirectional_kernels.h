@@ -3,7 +3,8 @@
 // (bidirectional.cu), one source in bidirectional_walk.h.
 #pragma once
 
-#include "cuseq/bidirectional_ops.h"
+#include "cuseq/merge_mode.h"
+#include "cuseq/tensor.h"
 #include "kernels/backend.h"
 
 namespace cuseq::detail {

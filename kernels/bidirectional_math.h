@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "cuseq/bidirectional_ops.h"
 #include "cuseq/host_device.h"
+#include "cuseq/merge_mode.h"
 
 namespace cuseq::detail {
 

@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "cuseq/conv_ops.h"
 #include "cuseq/host_device.h"
+#include "cuseq/window1d.h"
 
 namespace cuseq::detail {
 

@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-#include "cuseq/loss_ops.h"
+#include "cuseq/loss_kinds.h"
+#include "cuseq/tensor.h"
 #include "kernels/backend.h"
 
 namespace cuseq::detail {

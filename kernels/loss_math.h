@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "cuseq/host_device.h"
-#include "cuseq/loss_ops.h"
+#include "cuseq/loss_kinds.h"
 
 namespace cuseq::detail {
 
