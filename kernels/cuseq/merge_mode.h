@@ -1,5 +1,5 @@
 // How Bidirectional merges its two directions (Keras' merge_mode). A header of
-// its own so that the merge's math (kernels/bidirectional_math.h) needs the
+// its own so that the merge's kernels (kernels/bidirectional.h) need the
 // enum and not the ops' API (cuseq/bidirectional_ops.h).
 #pragma once
 
