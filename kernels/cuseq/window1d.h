@@ -1,5 +1,5 @@
 // Where a 1-D convolution or pooling window slides (cuseq/conv_ops.h). A
-// header of its own so that their math (kernels/conv_math.h) needs the
+// header of its own so that their kernels (kernels/conv.h) need the
 // geometry and not the ops' API.
 #pragma once
 
