@@ -1,5 +1,5 @@
 // Which loss or metric a row kernel computes (cuseq/loss_ops.h). A header of
-// its own so that their math (kernels/loss_math.h) needs the enums and not
+// its own so that their kernels (kernels/loss.h) need the enums and not
 // the ops' API.
 #pragma once
 
