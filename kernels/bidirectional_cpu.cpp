@@ -1,5 +1,6 @@
-// CPU twins of Bidirectional's merge kernels: bidirectional_walk.h walked by cuseq's thread pool.
-#include "kernels/bidirectional_walk.h"
+// CPU twins of Bidirectional's merge kernels: bidirectional.h's bodies walked
+// by cuseq's thread pool.
+#include "kernels/bidirectional.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {

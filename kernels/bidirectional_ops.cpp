@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "kernels/bidirectional_kernels.h"
+#include "kernels/bidirectional.h"
 
 namespace cuseq {
 

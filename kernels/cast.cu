@@ -1,6 +1,6 @@
-// The CUDA cast kernels: cast_pointwise.h walked by a grid-stride kernel (one
+// The CUDA cast kernels: cast.h's bodies walked by a grid-stride kernel (one
 // thread per element, coalesced 4-byte reads and 2-byte writes or the reverse).
-#include "kernels/cast_pointwise.h"
+#include "kernels/cast.h"
 #include "kernels/for_each_cuda.cuh"
 
 namespace cuseq::detail {

@@ -1,5 +1,5 @@
-// The CPU twins of the cast kernels: cast_pointwise.h walked by cuseq's thread pool.
-#include "kernels/cast_pointwise.h"
+// The CPU twins of the cast kernels: cast.h's bodies walked by cuseq's thread pool.
+#include "kernels/cast.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {

@@ -1,7 +1,7 @@
 // cuseq::ops::cast: argument checks, then one dispatch to the device's kernels.
 #include "cuseq/cast_ops.h"
 
-#include "kernels/cast_kernels.h"
+#include "kernels/cast.h"
 
 namespace cuseq::ops {
 namespace {

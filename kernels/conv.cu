@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "core/detail/cuda_check.h"
-#include "kernels/conv_kernels.h"
+#include "kernels/conv.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/for_each_cuda.cuh"

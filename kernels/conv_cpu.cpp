@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernels/blas_cpu.h"
-#include "kernels/conv_kernels.h"
+#include "kernels/conv.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/parallel_for_cpu.h"
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "kernels/conv_kernels.h"
+#include "kernels/conv.h"
 #include "kernels/cudnn_conv.h"
-#include "kernels/pool_kernels.h"
+#include "kernels/pool.h"
 
 namespace cuseq {
 

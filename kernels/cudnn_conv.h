@@ -3,7 +3,7 @@
 #pragma once
 
 #include "cuseq/tensor.h"
-#include "kernels/conv_math.h"
+#include "kernels/conv.h"
 
 namespace cuseq::detail {
 

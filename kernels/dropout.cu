@@ -1,6 +1,6 @@
-// The CUDA dropout kernels: dropout_pointwise.h walked by a grid-stride kernel
+// The CUDA dropout kernels: dropout.h's bodies walked by a grid-stride kernel
 // (one thread per element, coalesced; each thread computes its own Philox bits).
-#include "kernels/dropout_pointwise.h"
+#include "kernels/dropout.h"
 #include "kernels/for_each_cuda.cuh"
 
 namespace cuseq::detail {

@@ -1,5 +1,5 @@
-// The CPU twins of the dropout kernels: dropout_pointwise.h walked by cuseq's thread pool.
-#include "kernels/dropout_pointwise.h"
+// The CPU twins of the dropout kernels: dropout.h's bodies walked by cuseq's thread pool.
+#include "kernels/dropout.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {

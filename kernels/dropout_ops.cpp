@@ -1,8 +1,7 @@
 // cuseq::ops dropout ops: argument checks, then one dispatch.
 #include "cuseq/dropout_ops.h"
 
-#include "kernels/dropout_kernels.h"
-#include "kernels/dropout_math.h"
+#include "kernels/dropout.h"
 
 namespace cuseq::ops {
 namespace {

@@ -13,8 +13,7 @@
 #include "core/detail/cuda_check.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
-#include "kernels/embedding_kernels.h"
-#include "kernels/embedding_math.h"
+#include "kernels/embedding.h"
 #include "kernels/for_each_cuda.cuh"
 #include "kernels/kernel_launch.cuh"
 

@@ -5,8 +5,7 @@
 #include <vector>
 
 #include "kernels/dtype_dispatch.h"
-#include "kernels/embedding_kernels.h"
-#include "kernels/embedding_math.h"
+#include "kernels/embedding.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {

@@ -4,7 +4,7 @@
 #include <climits>
 #include <sstream>
 
-#include "kernels/embedding_kernels.h"
+#include "kernels/embedding.h"
 
 namespace cuseq::ops {
 namespace {

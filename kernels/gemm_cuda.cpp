@@ -11,7 +11,7 @@
 #include "core/detail/cuda_check.h"
 #include "cuseq/precision.h"
 #include "kernels/backend.h"
-#include "kernels/cast_kernels.h"
+#include "kernels/cast.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/gemm_shape.h"
 

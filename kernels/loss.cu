@@ -1,4 +1,4 @@
-// CUDA loss kernels: loss_walk.h walked by a grid-stride kernel with one warp
+// CUDA loss kernels: loss.h's row bodies walked by a grid-stride kernel with one warp
 // per row: the lanes read consecutive columns (coalesced) and combine their
 // partial sums by a butterfly of shuffles, so every lane ends with the same,
 // deterministic value.
@@ -10,14 +10,14 @@
 #include "kernels/backend.h"
 #include "kernels/cuda_launch.h"
 #include "kernels/kernel_launch.cuh"
-#include "kernels/loss_math.h"
+#include "kernels/loss.h"
 
 namespace cuseq::detail {
 
 constexpr int kWarp = 32;
 constexpr unsigned kAllLanes = 0xffffffffu;
 
-// The row walk of loss_math.h for one warp: lane l takes columns l, l + 32, ...
+// The row walk of loss.h's bodies for one warp: lane l takes columns l, l + 32, ...
 // Every lane calls every member (the rows of a warp are the same), so the
 // shuffles see a converged warp. The xor butterfly adds the same two partials
 // in every lane (addition commutes), so all lanes agree bit for bit.
@@ -90,11 +90,6 @@ void for_each_row(Cuda, std::int64_t rows, std::int64_t, const Body& body) {
   CUSEQ_CUDA_CHECK_LAUNCH();
 }
 
-}  // namespace cuseq::detail
-
-#include "kernels/loss_walk.h"
-
-namespace cuseq::detail {
 namespace {
 
 // Lowers `first` to the position of any label outside [0, classes). One thread

@@ -1,11 +1,11 @@
-// CPU twins of the loss kernels: loss_walk.h with one thread walking each row
+// CPU twins of the loss kernels: loss.h's row bodies with one thread walking each row
 // in order, ranges of rows shared out by cuseq's thread pool.
-#include "kernels/loss_math.h"
+#include "kernels/loss.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {
 
-// The row walk of loss_math.h for one thread: plain loops, column order.
+// The row walk of loss.h's bodies for one thread: plain loops, column order.
 struct SequentialRow {
   template <class F>
   auto sum(std::int64_t columns, const F& f) const {
@@ -46,12 +46,6 @@ void for_each_row(Cpu, std::int64_t rows, std::int64_t columns, const Body& body
                    });
                  });
 }
-
-}  // namespace cuseq::detail
-
-#include "kernels/loss_walk.h"
-
-namespace cuseq::detail {
 
 template <>
 std::int64_t LossKernels<Cpu>::first_invalid_label(const Tensor& labels, std::int64_t classes) {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "kernels/backend.h"
-#include "kernels/loss_kernels.h"
+#include "kernels/loss.h"
 
 namespace cuseq::ops {
 namespace {

@@ -1,8 +1,8 @@
-// The CUDA pooling kernels: pool_walk.h walked by a grid-stride kernel, one
+// The CUDA pooling kernels: pool.h's bodies walked by a grid-stride kernel, one
 // thread per output (forward) or input (backward) element; neighbouring
 // threads take neighbouring channels, so loads and stores are coalesced.
 #include "kernels/for_each_cuda.cuh"
-#include "kernels/pool_math.h"
+#include "kernels/pool.h"
 
 namespace cuseq::detail {
 
@@ -22,12 +22,7 @@ void for_each_row_channel(Cuda, std::int64_t rows, std::int64_t channels, std::i
   for_each_index(Cuda{}, rows * channels, RowChannelBody<Body>{body, channels});
 }
 
-}  // namespace cuseq::detail
-
-#include "kernels/pool_walk.h"
-
-namespace cuseq::detail {
-
+// After the walker: PoolKernels' calls find it here.
 template struct PoolKernels<Cuda>;
 
 }  // namespace cuseq::detail

@@ -1,8 +1,9 @@
-// The CPU twins of the pooling kernels: pool_walk.h with threads over rows
+// The CPU twins of the pooling kernels: pool.h's bodies walked with threads over rows
 // (batch x steps) and, inside a row, tiles of 64 channels (a few SIMD
 // registers; wide tiles read a long window's rows fewer times), then of 16,
 // then the channels left over one at a time.
 #include "kernels/parallel_for_cpu.h"
+#include "kernels/pool.h"
 
 namespace cuseq::detail {
 
@@ -26,12 +27,7 @@ void for_each_row_channel(Cpu, std::int64_t rows, std::int64_t channels, std::in
                  });
 }
 
-}  // namespace cuseq::detail
-
-#include "kernels/pool_walk.h"
-
-namespace cuseq::detail {
-
+// After the walker: PoolKernels' calls find it here.
 template struct PoolKernels<Cpu>;
 
 }  // namespace cuseq::detail

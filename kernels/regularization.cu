@@ -9,8 +9,7 @@
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/for_each_cuda.cuh"
-#include "kernels/regularization_kernels.h"
-#include "kernels/regularization_math.h"
+#include "kernels/regularization.h"
 
 namespace cuseq::detail {
 namespace {

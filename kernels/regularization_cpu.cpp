@@ -5,8 +5,7 @@
 
 #include "kernels/dtype_dispatch.h"
 #include "kernels/parallel_for_cpu.h"
-#include "kernels/regularization_kernels.h"
-#include "kernels/regularization_math.h"
+#include "kernels/regularization.h"
 
 namespace cuseq::detail {
 

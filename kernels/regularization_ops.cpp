@@ -1,7 +1,7 @@
 // cuseq::ops regularization ops: argument checks, then one dispatch.
 #include "cuseq/regularization_ops.h"
 
-#include "kernels/regularization_kernels.h"
+#include "kernels/regularization.h"
 
 namespace cuseq::ops {
 namespace {

@@ -17,19 +17,21 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 PROJECT_FOLDERS = ("core/", "kernels/", "layers/")
 
 
 def objects_of(build):
     """Maps each libcuseq object file to its source, relative to the root."""
-    objdir = os.path.join(build, "CMakeFiles", "cuseq.dir")
     found = {}
-    for folder, _, names in os.walk(objdir):
-        for name in names:
-            if name.endswith(".o"):
-                path = os.path.join(folder, name)
-                found[path] = os.path.relpath(path, objdir)[: -len(".o")]
+    # One target before the layers were object libraries of their own, three after.
+    for target in ("cuseq", "cuseq_core", "cuseq_kernels", "cuseq_layers"):
+        objdir = os.path.join(build, "CMakeFiles", target + ".dir")
+        for folder, _, names in os.walk(objdir):
+            for name in names:
+                if name.endswith(".o"):
+                    path = os.path.join(folder, name)
+                    found[path] = os.path.relpath(path, objdir)[: -len(".o")]
     return found
 
 
@@ -51,11 +53,13 @@ def headers_of(build, obj):
                          text=True).stdout
     found = set()
     for line in out.splitlines()[1:]:
-        path = os.path.normpath(line.strip())
+        path = line.strip()
+        if not os.path.isabs(path):
+            path = os.path.join(build, path)
+        # Headers found through a layer's include view (cuseq_include_views/) are links.
+        path = os.path.realpath(path)
         if path.startswith(ROOT + "/"):
             path = os.path.relpath(path, ROOT)
-        elif not os.path.isabs(path):
-            path = os.path.relpath(os.path.normpath(os.path.join(build, path)), ROOT)
         if path.startswith(PROJECT_FOLDERS):
             found.add(path)
     return found
@@ -80,6 +84,10 @@ def lstm_files(build):
     return sorted(files)
 
 
+# The small public headers of the types a family's kernels share with its ops.
+FAMILY_OF_TYPES_HEADER = {"merge_mode": "bidirectional", "loss_kinds": "loss", "window1d": "conv"}
+
+
 def kernel_families():
     families = collections.defaultdict(list)
     for folder, _, names in os.walk(os.path.join(ROOT, "kernels")):
@@ -90,6 +98,7 @@ def kernel_families():
             stem = re.sub(r"_(cpu|cuda|kernels|math|ops|walk|pointwise|without_cudnn)$", "",
                           stem)
             stem = re.sub(r"^cudnn_", "", stem)
+            stem = FAMILY_OF_TYPES_HEADER.get(stem, stem)
             families[stem].append(os.path.relpath(os.path.join(folder, name), ROOT))
     return families
 

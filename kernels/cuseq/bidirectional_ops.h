@@ -7,11 +7,10 @@
 #include <string>
 
 #include "cuseq/export.h"
+#include "cuseq/merge_mode.h"
 #include "cuseq/tensor.h"
 
 namespace cuseq {
-
-enum class MergeMode { concat, sum, mul, ave };
 
 // "concat", "sum", "mul", "ave"; anything else is an error naming `where`.
 CUSEQ_API MergeMode merge_mode_from_name(const std::string& name, const std::string& where);

@@ -7,31 +7,10 @@
 #include <cstdint>
 
 #include "cuseq/export.h"
+#include "cuseq/loss_kinds.h"
 #include "cuseq/tensor.h"
 
 namespace cuseq {
-
-// Keras' losses. Per row: binary_crossentropy, mean_squared_error and
-// mean_absolute_error average over the last axis; the cross-entropies sum
-// over the classes. Probabilities are clipped to [1e-7, 1 - 1e-7] as Keras
-// does; from_logits takes raw scores (sigmoid or softmax fused in).
-enum class LossKind {
-  binary_crossentropy,
-  categorical_crossentropy,
-  sparse_categorical_crossentropy,
-  mean_squared_error,
-  mean_absolute_error,
-};
-
-// Keras' metrics; binary_accuracy thresholds predictions at 0.5, the
-// categorical ones compare the first argmax of each row.
-enum class MetricKind {
-  binary_accuracy,
-  categorical_accuracy,
-  sparse_categorical_accuracy,
-  mean_absolute_error,
-  mean_squared_error,
-};
 
 namespace ops {
 

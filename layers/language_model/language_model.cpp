@@ -14,9 +14,6 @@ namespace {
 
 constexpr const char* kWhere = "LanguageModel";
 
-Embedding& embedding_of(Sequential& model) { return dynamic_cast<Embedding&>(model.layer(0)); }
-Dense& dense_of(Sequential& model) { return dynamic_cast<Dense&>(model.layer(model.size() - 1)); }
-
 // softmax(logits / temperature) drawn with one uniform; argmax at temperature 0.
 std::int32_t draw(const std::vector<float>& logits, double temperature, double uniform) {
   const auto best = std::max_element(logits.begin(), logits.end());
@@ -44,7 +41,7 @@ LanguageModel::LanguageModel(const LanguageModelConfig& config, Device device)
         config.vocab_size, ", ", config.embedding_dim, ", ", config.units, " and ", config.layers);
   EmbeddingOptions embedding;
   embedding.name = "embedding";
-  model_.emplace<Embedding>(config.vocab_size, config.embedding_dim, embedding);
+  embedding_ = &model_.emplace<Embedding>(config.vocab_size, config.embedding_dim, embedding);
   for (int i = 0; i < config.layers; ++i) {
     RecurrentOptions options;
     options.return_sequences = true;
@@ -52,21 +49,13 @@ LanguageModel::LanguageModel(const LanguageModelConfig& config, Device device)
     options.recurrent_dropout = config.recurrent_dropout;
     options.seed = config.seed + 1 + static_cast<std::uint64_t>(i);
     options.name = "lstm_" + std::to_string(i);
-    model_.emplace<LSTM>(config.units, options);
+    lstms_.push_back(&model_.emplace<LSTM>(config.units, options));
   }
   DenseOptions logits;
   logits.name = "logits";
-  model_.emplace<Dense>(config.vocab_size, logits);
+  logits_ = &model_.emplace<Dense>(config.vocab_size, logits);
   // Steps are free: Embedding, LSTM and Dense take any number per call.
   model_.build(Shape{1}, DType::float32, device);
-}
-
-std::vector<Recurrent*> LanguageModel::lstms() const {
-  std::vector<Recurrent*> result;
-  for (std::size_t i = 1; i + 1 < model_.size(); ++i) {
-    result.push_back(&dynamic_cast<Recurrent&>(model_.layer(i)));
-  }
-  return result;
 }
 
 RecurrentStack* LanguageModel::stack() {
@@ -86,7 +75,7 @@ Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates&
   states.resize(layers.size());
   ForwardContext context;
   context.training = training;
-  Tensor x = embedding_of(model_).forward(ids, context);
+  Tensor x = embedding_->forward(ids, context);
   if (RecurrentStack* stacked = stack()) {
     RecurrentStackResult result = stacked->forward(x, context, states);
     states = std::move(result.states);
@@ -98,7 +87,7 @@ Tensor LanguageModel::forward(const Tensor& ids, bool training, RecurrentStates&
       x = result.output;
     }
   }
-  return dense_of(model_).forward(x, context);
+  return logits_->forward(x, context);
 }
 
 void LanguageModel::backward(const Tensor& grad_logits,
@@ -106,8 +95,8 @@ void LanguageModel::backward(const Tensor& grad_logits,
   auto done = [&](Layer& layer) {
     if (layer_done) layer_done(layer);
   };
-  Tensor grad = dense_of(model_).backward(grad_logits);
-  done(dense_of(model_));
+  Tensor grad = logits_->backward(grad_logits);
+  done(*logits_);
   const auto layers = lstms();
   if (RecurrentStack* stacked = stack()) {
     grad = stacked->backward(grad, {}, [&](Recurrent& layer) { done(layer); }).input;
@@ -117,8 +106,8 @@ void LanguageModel::backward(const Tensor& grad_logits,
       done(**layer);
     }
   }
-  embedding_of(model_).backward(grad);
-  done(embedding_of(model_));
+  embedding_->backward(grad);
+  done(*embedding_);
 }
 
 std::vector<std::int32_t> LanguageModel::sample(const std::vector<std::int32_t>& prime,

@@ -30,6 +30,9 @@
 
 namespace cuseq {
 
+class Dense;
+class Embedding;
+
 struct LanguageModelConfig {
   std::int64_t vocab_size = 0;
   std::int64_t embedding_dim = 64;
@@ -52,7 +55,7 @@ class CUSEQ_API LanguageModel {
   // The layers, for summary(), save() (an ordinary cuseq model file) and weights.
   Sequential& model() { return model_; }
   const Sequential& model() const { return model_; }
-  std::vector<Recurrent*> lstms() const;
+  std::vector<Recurrent*> lstms() const { return lstms_; }
 
   // ids: int32 [batch, steps] on the model's device -> logits [batch, steps, vocab].
   // `states` holds the initial states (or is empty) and receives the final ones.
@@ -76,6 +79,10 @@ class CUSEQ_API LanguageModel {
 
   LanguageModelConfig config_;
   Sequential model_;
+  // model_'s layers by their type, kept where the constructor makes them.
+  Embedding* embedding_ = nullptr;
+  std::vector<Recurrent*> lstms_;
+  Dense* logits_ = nullptr;
   std::unique_ptr<RecurrentStack> stack_;
 };
 

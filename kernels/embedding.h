@@ -1,10 +1,12 @@
 // The embedding kernel family, declared once for both backends:
 // EmbeddingKernels<Cpu> (embedding_cpu.cpp) and EmbeddingKernels<Cuda>
-// (embedding.cu). Arguments arrive validated by embedding_ops.cpp.
+// (embedding.cu), with the mask_zero body they share. Arguments arrive
+// validated by embedding_ops.cpp.
 #pragma once
 
 #include <cstdint>
 
+#include "cuseq/host_device.h"
 #include "kernels/backend.h"
 
 namespace cuseq::detail {
@@ -20,6 +22,13 @@ struct EmbeddingKernels {
   static void accumulate_grad(const Tensor& ids, const Tensor& grad_out, Tensor& grad_table);
   // mask[n] = 1 where ids[n] != 0, else 0 (Keras' mask_zero).
   static void nonzero_mask(const Tensor& ids, Tensor& mask);
+};
+
+template <class T>
+struct NonzeroMaskBody {
+  const std::int32_t* ids;
+  T* mask;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const { mask[i] = ids[i] != 0 ? T(1) : T(0); }
 };
 
 }  // namespace cuseq::detail

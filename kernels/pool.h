@@ -1,16 +1,37 @@
-// The per-element math of the pooling kernels, shared by both backends.
-// Windows have dilation 1; steps outside [0, steps) are padding and never
-// take part (TensorFlow's rule: padding neither wins a max nor counts in a mean).
-// Tensors are channels-last; a row is batch * (its steps) + step.
+// The 1-D pooling kernel family, one source for both backends: the kernels'
+// one interface, the math of a window, and each op as a body functor (a tile
+// of channels of one row per call) walked by
+// for_each_row_channel(Where{}, rows, channels, window, body), a walker that
+// pool_cpu.cpp (a thread-pool loop over rows with a SIMD loop over channels)
+// and pool.cu (a grid-stride CUDA kernel) each define before instantiating
+// PoolKernels; `window` is the work per element, for the CPU's threading. The
+// backward passes gather (one input element per index, summing over the
+// windows that contain it in order), so overlapping windows need no atomics
+// and the results are deterministic. Arguments arrive validated by conv_ops.cpp.
 #pragma once
 
 #include <cstdint>
 
 #include "cuseq/host_device.h"
-#include "kernels/conv_math.h"
+#include "cuseq/tensor.h"
+#include "kernels/backend.h"
+#include "kernels/conv.h"
+#include "kernels/dtype_dispatch.h"
 #include "kernels/simd_loop.h"
 
 namespace cuseq::detail {
+
+template <class Where>
+struct PoolKernels {
+  // x [batch, steps, channels] -> y, argmax [batch, out_steps, channels].
+  static void max_forward(const Tensor& x, const Geometry1d& g, Tensor& y, Tensor& argmax);
+  static void max_backward(const Tensor& dy, const Tensor& argmax, const Geometry1d& g, Tensor& dx);
+  static void average_forward(const Tensor& x, const Geometry1d& g, Tensor& y);
+  static void average_backward(const Tensor& dy, const Geometry1d& g, Tensor& dx);
+};
+// Instantiated only where the walker is: pool_cpu.cpp and pool.cu.
+extern template struct PoolKernels<Cpu>;
+extern template struct PoolKernels<Cuda>;
 
 // Every body computes a tile of W neighbouring channels of one row in one
 // call, tile<W>(row, c0) for channels [c0, c0 + W): the taps of a window are
@@ -134,5 +155,50 @@ struct AveragePoolGradBody {
                            });
   }
 };
+
+// About how many windows hold one input step: the backward's work per element.
+inline std::int64_t windows_per_step(const Geometry1d& g) {
+  return (g.window + g.stride - 1) / g.stride;
+}
+
+template <class Where>
+void PoolKernels<Where>::max_forward(const Tensor& x, const Geometry1d& g, Tensor& y,
+                                     Tensor& argmax) {
+  dispatch_floating(x.dtype(), "max_pool1d_forward", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_row_channel(
+        Where{}, y.dim(0) * y.dim(1), y.dim(2), g.window,
+        MaxPoolBody<T>{x.data<T>(), g, x.dim(2), y.data<T>(), argmax.data<std::int32_t>()});
+  });
+}
+
+template <class Where>
+void PoolKernels<Where>::max_backward(const Tensor& dy, const Tensor& argmax, const Geometry1d& g,
+                                      Tensor& dx) {
+  dispatch_floating(dx.dtype(), "max_pool1d_backward", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_row_channel(
+        Where{}, dx.dim(0) * dx.dim(1), dx.dim(2), windows_per_step(g),
+        MaxPoolGradBody<T>{dy.data<T>(), argmax.data<std::int32_t>(), g, dx.dim(2), dx.data<T>()});
+  });
+}
+
+template <class Where>
+void PoolKernels<Where>::average_forward(const Tensor& x, const Geometry1d& g, Tensor& y) {
+  dispatch_floating(x.dtype(), "average_pool1d_forward", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_row_channel(Where{}, y.dim(0) * y.dim(1), y.dim(2), g.window,
+                         AveragePoolBody<T>{x.data<T>(), g, x.dim(2), y.data<T>()});
+  });
+}
+
+template <class Where>
+void PoolKernels<Where>::average_backward(const Tensor& dy, const Geometry1d& g, Tensor& dx) {
+  dispatch_floating(dx.dtype(), "average_pool1d_backward", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for_each_row_channel(Where{}, dx.dim(0) * dx.dim(1), dx.dim(2), windows_per_step(g),
+                         AveragePoolGradBody<T>{dy.data<T>(), g, dx.dim(2), dx.data<T>()});
+  });
+}
 
 }  // namespace cuseq::detail

@@ -1,12 +1,21 @@
-// Rounding float32 to the 16-bit formats and back, as bit patterns, written
-// once for the CUDA kernel and its CPU twin (so both give the same bits).
-// float32 -> 16 bits rounds to nearest, ties to even (as __float2bfloat16_rn
-// and __float2half_rn); NaN stays a (quiet) NaN, too-large values become inf.
+// The cast kernel family (float32 <-> bfloat16/float16), one source for both
+// backends: the rounding math, the kernels' one interface, and their
+// definition as body functors walked by for_each_index(Where{}, ...).
+// cast_cpu.cpp instantiates them for the CPU (cuseq's thread pool), cast.cu
+// for CUDA; cast_ops.cpp checks the arguments and dispatches. The CUDA GEMM
+// also calls CastKernels<Cuda> directly to round its operands under mixed
+// precision (gemm_cuda.cpp).
+//
+// Rounding float32 to the 16-bit formats and back is done on bit patterns,
+// so both backends give the same bits. float32 -> 16 bits rounds to nearest,
+// ties to even (as __float2bfloat16_rn and __float2half_rn); NaN stays a
+// (quiet) NaN, too-large values become inf.
 #pragma once
 
 #include <cstdint>
 
 #include "cuseq/host_device.h"
+#include "kernels/backend.h"
 
 namespace cuseq::detail {
 
@@ -54,6 +63,58 @@ CUSEQ_HOST_DEVICE float float16_to_float(std::uint16_t bits) {
     return sign != 0 ? -magnitude : magnitude;
   }
   return __builtin_bit_cast(float, sign | ((exponent + 112u) << 23) | (mantissa << 13));
+}
+
+template <class Where>
+struct CastKernels {
+  // out = x rounded to out's dtype; one of them is float32, the other
+  // bfloat16 or float16; same element count.
+  static void cast(const Tensor& x, Tensor& out);
+};
+// Instantiated only where the walker is: cast_cpu.cpp and cast.cu.
+extern template struct CastKernels<Cpu>;
+extern template struct CastKernels<Cuda>;
+
+template <bool kBfloat16>
+struct RoundToHalfBody {
+  const float* x;
+  std::uint16_t* out;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    out[i] = kBfloat16 ? bfloat16_bits(x[i]) : float16_bits(x[i]);
+  }
+};
+
+template <bool kBfloat16>
+struct WidenHalfBody {
+  const std::uint16_t* x;
+  float* out;
+  CUSEQ_HOST_DEVICE void operator()(std::int64_t i) const {
+    out[i] = kBfloat16 ? bfloat16_to_float(x[i]) : float16_to_float(x[i]);
+  }
+};
+
+// for_each_index(Where{}, ...) is found where this is instantiated, after
+// the walker (parallel_for_cpu.h, for_each_cuda.cuh).
+template <class Where>
+void CastKernels<Where>::cast(const Tensor& x, Tensor& out) {
+  const std::int64_t count = x.numel();
+  if (x.dtype() == DType::float32) {
+    const auto* from = x.data<float>();
+    auto* to = static_cast<std::uint16_t*>(out.raw_data());
+    if (out.dtype() == DType::bfloat16) {
+      for_each_index(Where{}, count, RoundToHalfBody<true>{from, to});
+    } else {
+      for_each_index(Where{}, count, RoundToHalfBody<false>{from, to});
+    }
+  } else {
+    const auto* from = static_cast<const std::uint16_t*>(x.raw_data());
+    auto* to = out.data<float>();
+    if (x.dtype() == DType::bfloat16) {
+      for_each_index(Where{}, count, WidenHalfBody<true>{from, to});
+    } else {
+      for_each_index(Where{}, count, WidenHalfBody<false>{from, to});
+    }
+  }
 }
 
 }  // namespace cuseq::detail

@@ -1,10 +1,16 @@
-// Index math shared by the convolution and pooling kernels of both backends.
+// The 1-D convolution kernel family, declared once for both backends:
+// ConvKernels<Cpu> (im2col + OpenBLAS, conv_cpu.cpp) and ConvKernels<Cuda>
+// (tiled implicit GEMM, conv.cu), and the window geometry that they, the
+// pooling kernels (pool.h) and cuDNN's convolution (cudnn_conv.h) index
+// with. Arguments arrive validated by conv_ops.cpp; shapes as there.
 #pragma once
 
 #include <cstdint>
 
-#include "cuseq/conv_ops.h"
 #include "cuseq/host_device.h"
+#include "cuseq/tensor.h"
+#include "cuseq/window1d.h"
+#include "kernels/backend.h"
 
 namespace cuseq::detail {
 
@@ -45,5 +51,17 @@ struct Geometry1d {
 inline Geometry1d geometry_of(const Window1d& w, std::int64_t batch) {
   return Geometry1d{batch, w.steps, w.output_steps(), w.window, w.stride, w.dilation, w.pad_left()};
 }
+
+template <class Where>
+struct ConvKernels {
+  // bias may be undefined.
+  static void forward(const Tensor& x, const Tensor& kernel, const Tensor& bias,
+                      const Geometry1d& g, Tensor& y);
+  static void backward_input(const Tensor& dy, const Tensor& kernel, const Geometry1d& g,
+                             Tensor& dx);
+  // Adds into dkernel and (when defined) dbias.
+  static void backward_weights(const Tensor& x, const Tensor& dy, const Geometry1d& g,
+                               Tensor& dkernel, Tensor& dbias);
+};
 
 }  // namespace cuseq::detail

@@ -1,13 +1,24 @@
-// Keras' l1/l2 weight penalty, element by element, shared by the CUDA kernels
-// and their CPU twins.
+// The regularization kernel family (Keras' l1/l2 weight penalty), declared
+// once for both backends: RegularizationKernels<Cpu> (regularization_cpu.cpp)
+// and RegularizationKernels<Cuda> (regularization.cu), with the math of one
+// element they share. regularization_ops.cpp checks the arguments and dispatches.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 
 #include "cuseq/host_device.h"
+#include "kernels/backend.h"
 
 namespace cuseq::detail {
+
+template <class Where>
+struct RegularizationKernels {
+  // out (shape []) = l1 * sum|w| + l2 * sum w^2, summed in a fixed order (deterministic).
+  static void penalty(const Tensor& w, double l1, double l2, Tensor& out);
+  // grad += l1 * sign(w) + 2 * l2 * w.
+  static void add_grad(const Tensor& w, double l1, double l2, Tensor& grad);
+};
 
 // l1 * |w| + l2 * w^2, accumulated in double.
 template <class T>
