@@ -5,7 +5,8 @@
 // tensor from clipped_squared_norm, or undefined when clipnorm is off.
 #pragma once
 
-#include "cuseq/optimizer_ops.h"
+#include "cuseq/optimizer_steps.h"
+#include "cuseq/tensor.h"
 #include "kernels/backend.h"
 
 namespace cuseq::detail {
