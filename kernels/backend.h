@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <string>
 
+#include "cuseq/activation.h"
 #include "cuseq/error.h"
-#include "cuseq/ops.h"
+#include "cuseq/rng.h"
 #include "cuseq/tensor.h"
 
 namespace cuseq::detail {

@@ -1,4 +1,4 @@
-// CUDA optimizer kernels: the fused steps of optimizer_walk.h on a grid-stride
+// CUDA optimizer kernels: the fused steps of optimizer.h on a grid-stride
 // kernel, and the clipped squared norm in two passes: up to 256 blocks of 256
 // threads each sum a contiguous share of the gradient (coalesced, a
 // shared-memory tree in double), then one block adds the partial sums. The
@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "kernels/for_each_cuda.cuh"
-#include "kernels/optimizer_walk.h"
+#include "kernels/optimizer.h"
 
 namespace cuseq::detail {
 namespace {

@@ -1,6 +1,6 @@
-// CPU twins of the optimizer kernels: optimizer_walk.h walked by cuseq's thread pool, and
+// CPU twins of the optimizer kernels: optimizer.h's bodies walked by cuseq's thread pool, and
 // a serial norm (a fixed order, accumulated in double).
-#include "kernels/optimizer_walk.h"
+#include "kernels/optimizer.h"
 #include "kernels/parallel_for_cpu.h"
 
 namespace cuseq::detail {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "kernels/backend.h"
-#include "kernels/optimizer_kernels.h"
+#include "kernels/optimizer.h"
 
 namespace cuseq::ops {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "cuseq/activation.h"
 #include "cuseq/host_device.h"
-#include "cuseq/ops.h"
 #include "cuseq/philox.h"
 #include "kernels/fast_math.h"
 

@@ -12,9 +12,10 @@
 #include <cstdint>
 #include <string>
 
+#include "cuseq/device.h"
 #include "cuseq/dtype.h"
 #include "cuseq/host_device.h"
-#include "cuseq/recurrent_ops.h"
+#include "cuseq/recurrent_kinds.h"
 #include "kernels/backend.h"
 #include "kernels/recurrent_cell_math.h"
 

@@ -6,9 +6,9 @@
 
 #include <cstdint>
 
+#include "cuseq/activation.h"
 #include "cuseq/host_device.h"
-#include "cuseq/ops.h"
-#include "cuseq/recurrent_ops.h"
+#include "cuseq/recurrent_kinds.h"
 
 namespace cuseq::detail {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "cuseq/activation.h"
 #include "cuseq/host_device.h"
-#include "cuseq/ops.h"
 
 namespace cuseq::detail {
 

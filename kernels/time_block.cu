@@ -1,8 +1,8 @@
-// The CUDA time-block copy: time_block_pointwise.h walked by a grid-stride
+// The CUDA time-block copy: time_block.h's body walked by a grid-stride
 // kernel (one thread per element; each sample's block is contiguous, so reads
 // and writes are coalesced).
 #include "kernels/for_each_cuda.cuh"
-#include "kernels/time_block_pointwise.h"
+#include "kernels/time_block.h"
 
 namespace cuseq::detail {
 

@@ -1,6 +1,6 @@
-// The CPU twin of the time-block copy: time_block_pointwise.h walked by cuseq's thread pool.
+// The CPU twin of the time-block copy: time_block.h's body walked by cuseq's thread pool.
 #include "kernels/parallel_for_cpu.h"
-#include "kernels/time_block_pointwise.h"
+#include "kernels/time_block.h"
 
 namespace cuseq::detail {
 

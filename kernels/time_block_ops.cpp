@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/time_block_kernels.h"
+#include "kernels/time_block.h"
 
 namespace cuseq::ops {
 namespace {

@@ -193,6 +193,31 @@ TEST(Optimizers, StateRoundTripsThroughGetAndSetState) {
   EXPECT_EQ(copy.after(resumed, 1), f.after(adam, 1));
 }
 
+TEST(Optimizers, ConfigRoundTripsAndKeysItLacksKeepTheirValues) {
+  Adam adam(0.01, 0.8, 0.99, 1e-6, true);
+  adam.clipping.clipnorm = 2.5;
+  const std::unique_ptr<Optimizer> copy = optimizer_from_config("adam", adam.config());
+  EXPECT_EQ(copy->config(), adam.config());
+  RMSprop rmsprop;
+  rmsprop.set_config({{"rho", "0.5"}, {"centered", "true"}, {"clipvalue", "3"}});
+  EXPECT_EQ(rmsprop.rho, 0.5);
+  EXPECT_TRUE(rmsprop.centered);
+  EXPECT_EQ(rmsprop.clipping.clipvalue, 3.0);
+  EXPECT_EQ(rmsprop.momentum, 0.0);  // Keras' default, not named
+  EXPECT_EQ(rmsprop.learning_rate, 0.001);
+  SGD sgd;
+  testing::expect_error_mentions(
+      [&] {
+        sgd.set_config({{"beta_1", "0.9"}});
+      },
+      {"SGD", "no hyperparameter", "beta_1"});
+  testing::expect_error_mentions(
+      [&] {
+        sgd.set_config({{"momentum", "fast"}});
+      },
+      {"SGD", "momentum", "fast", "not a number"});
+}
+
 TEST(Optimizers, MismatchedGradientIsAnError) {
   Parameter p;
   p.value = Tensor::zeros({3}, DType::float32);

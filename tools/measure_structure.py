@@ -85,7 +85,14 @@ def lstm_files(build):
 
 
 # The small public headers of the types a family's kernels share with its ops.
-FAMILY_OF_TYPES_HEADER = {"merge_mode": "bidirectional", "loss_kinds": "loss", "window1d": "conv"}
+FAMILY_OF_TYPES_HEADER = {
+    "merge_mode": "bidirectional",
+    "loss_kinds": "loss",
+    "window1d": "conv",
+    "optimizer_steps": "optimizer",
+    "recurrent_kinds": "recurrent",
+    "activation": "ops",
+}
 
 
 def kernel_families():

@@ -6,14 +6,12 @@
 
 #include <cstdint>
 
+#include "cuseq/activation.h"
 #include "cuseq/export.h"
 #include "cuseq/rng.h"
 #include "cuseq/tensor.h"
 
 namespace cuseq {
-
-enum class Activation { linear, relu, sigmoid, tanh, softmax };
-enum class Reduction { sum, mean, max };
 
 // Parses Keras' names ("relu", "sigmoid", "tanh", "softmax", "linear" or "").
 CUSEQ_API Activation activation_from_name(const std::string& name);

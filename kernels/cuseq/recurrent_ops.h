@@ -18,21 +18,11 @@
 
 #include "cuseq/export.h"
 #include "cuseq/ops.h"
+#include "cuseq/recurrent_kinds.h"
 #include "cuseq/rng.h"
 #include "cuseq/tensor.h"
 
 namespace cuseq {
-
-enum class RecurrentCell { simple_rnn, lstm, gru };
-
-// How the time loop runs (an execution choice, not a model property):
-// standard: per step one recurrent GEMM and one fused pointwise kernel.
-// persistent (GPU, batch <= 16): one cooperative kernel for all steps that
-//   keeps recurrent_kernel in shared memory; an Error naming the reason where
-//   it cannot run (the CPU, a larger batch, a recurrent_kernel too large).
-// automatic: persistent where it runs and an H200 measured it faster (batch
-//   <= 8, units <= 512), else standard (README, "Recurrent algorithms").
-enum class RecurrentAlgorithm { automatic, standard, persistent };
 
 CUSEQ_API std::string recurrent_cell_name(RecurrentCell cell);
 // Gates a cell projects onto: 1, 4 or 3 (the G of the weight shapes above).

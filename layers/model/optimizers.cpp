@@ -30,6 +30,23 @@ void check_factor(const std::string& optimizer, const char* what, double value, 
         one_allowed ? " in [0, 1]" : " in [0, 1)", ", got ", value);
 }
 
+// Parses `key` of `config` into `value` where config has it.
+void read_number(const std::string& optimizer, const LayerConfig& config, const std::string& key,
+                 double& value) {
+  const auto found = config.find(key);
+  if (found == config.end()) return;
+  char* end = nullptr;
+  const double parsed = std::strtod(found->second.c_str(), &end);
+  check(!found->second.empty() && *end == '\0', optimizer, "\"", key, "\" is \"", found->second,
+        "\", not a number");
+  value = parsed;
+}
+
+void read_flag(const LayerConfig& config, const std::string& key, bool& value) {
+  const auto found = config.find(key);
+  if (found != config.end()) value = found->second == "true";
+}
+
 }  // namespace
 
 Optimizer::Optimizer(double learning_rate_value) : learning_rate(learning_rate_value) {}
@@ -39,6 +56,16 @@ LayerConfig Optimizer::config() const {
   return {{"learning_rate", text(learning_rate)},
           {"clipnorm", text(clipping.clipnorm)},
           {"clipvalue", text(clipping.clipvalue)}};
+}
+
+void Optimizer::set_config(const LayerConfig& config) {
+  const LayerConfig known = this->config();
+  for (const auto& entry : config) {
+    check(known.count(entry.first) != 0, name(), "has no hyperparameter \"", entry.first, "\"");
+  }
+  read_number(name(), config, "learning_rate", learning_rate);
+  read_number(name(), config, "clipnorm", clipping.clipnorm);
+  read_number(name(), config, "clipvalue", clipping.clipvalue);
 }
 
 std::vector<Tensor>& Optimizer::slots_for(Parameter& parameter) {
@@ -115,6 +142,12 @@ LayerConfig SGD::config() const {
   return config;
 }
 
+void SGD::set_config(const LayerConfig& config) {
+  Optimizer::set_config(config);
+  read_number(name(), config, "momentum", momentum);
+  read_flag(config, "nesterov", nesterov);
+}
+
 std::vector<std::string> SGD::slot_names() const {
   if (momentum > 0) return {"momentum"};
   return {};
@@ -145,6 +178,14 @@ LayerConfig RMSprop::config() const {
   config["epsilon"] = text(epsilon);
   config["centered"] = centered ? "true" : "false";
   return config;
+}
+
+void RMSprop::set_config(const LayerConfig& config) {
+  Optimizer::set_config(config);
+  read_number(name(), config, "rho", rho);
+  read_number(name(), config, "momentum", momentum);
+  read_number(name(), config, "epsilon", epsilon);
+  read_flag(config, "centered", centered);
 }
 
 std::vector<std::string> RMSprop::slot_names() const {
@@ -184,6 +225,14 @@ LayerConfig Adam::config() const {
   return config;
 }
 
+void Adam::set_config(const LayerConfig& config) {
+  Optimizer::set_config(config);
+  read_number(name(), config, "beta_1", beta_1);
+  read_number(name(), config, "beta_2", beta_2);
+  read_number(name(), config, "epsilon", epsilon);
+  read_flag(config, "amsgrad", amsgrad);
+}
+
 std::vector<std::string> Adam::slot_names() const {
   if (amsgrad) return {"m", "v", "vhat"};
   return {"m", "v"};
@@ -208,41 +257,7 @@ std::unique_ptr<Optimizer> optimizer_from_name(const std::string& name) {
 std::unique_ptr<Optimizer> optimizer_from_config(const std::string& name,
                                                  const LayerConfig& config) {
   std::unique_ptr<Optimizer> optimizer = optimizer_from_name(name);
-  const LayerConfig defaults = optimizer->config();
-  const auto number = [&](const std::string& key) {
-    const auto found = config.find(key);
-    const std::string& value = found == config.end() ? defaults.at(key) : found->second;
-    char* end = nullptr;
-    const double parsed = std::strtod(value.c_str(), &end);
-    check(!value.empty() && *end == '\0', optimizer->name(), "\"", key, "\" is \"", value,
-          "\", not a number");
-    return parsed;
-  };
-  const auto flag = [&](const std::string& key) {
-    const auto found = config.find(key);
-    return (found == config.end() ? defaults.at(key) : found->second) == "true";
-  };
-  for (const auto& entry : config) {
-    check(defaults.count(entry.first) != 0, optimizer->name(), "has no hyperparameter \"",
-          entry.first, "\"");
-  }
-  optimizer->learning_rate = number("learning_rate");
-  optimizer->clipping.clipnorm = number("clipnorm");
-  optimizer->clipping.clipvalue = number("clipvalue");
-  if (auto* sgd = dynamic_cast<SGD*>(optimizer.get())) {
-    sgd->momentum = number("momentum");
-    sgd->nesterov = flag("nesterov");
-  } else if (auto* rmsprop = dynamic_cast<RMSprop*>(optimizer.get())) {
-    rmsprop->rho = number("rho");
-    rmsprop->momentum = number("momentum");
-    rmsprop->epsilon = number("epsilon");
-    rmsprop->centered = flag("centered");
-  } else if (auto* adam = dynamic_cast<Adam*>(optimizer.get())) {
-    adam->beta_1 = number("beta_1");
-    adam->beta_2 = number("beta_2");
-    adam->epsilon = number("epsilon");
-    adam->amsgrad = flag("amsgrad");
-  }
+  optimizer->set_config(config);
   return optimizer;
 }
 

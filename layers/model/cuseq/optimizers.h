@@ -30,6 +30,10 @@ class CUSEQ_API Optimizer {
   virtual std::string name() const = 0;
   // Hyperparameters as text (Keras' get_config()), clipping included.
   virtual LayerConfig config() const;
+  // Sets the hyperparameters `config` names (keys as config() writes them;
+  // those it lacks keep their values). A key this optimizer does not have, or
+  // a value that is not a number, is a cuseq::Error.
+  virtual void set_config(const LayerConfig& config);
 
   // One update of each parameter from its grad (callers pass only the
   // parameters of trainable layers).
@@ -64,6 +68,7 @@ class CUSEQ_API SGD : public Optimizer {
   explicit SGD(double learning_rate = 0.01, double momentum = 0.0, bool nesterov = false);
   std::string name() const override { return "SGD"; }
   LayerConfig config() const override;
+  void set_config(const LayerConfig& config) override;
   double momentum;
   bool nesterov;
 
@@ -78,6 +83,7 @@ class CUSEQ_API RMSprop : public Optimizer {
                    double epsilon = 1e-7, bool centered = false);
   std::string name() const override { return "RMSprop"; }
   LayerConfig config() const override;
+  void set_config(const LayerConfig& config) override;
   double rho, momentum, epsilon;
   bool centered;
 
@@ -92,6 +98,7 @@ class CUSEQ_API Adam : public Optimizer {
                 double epsilon = 1e-7, bool amsgrad = false);
   std::string name() const override { return "Adam"; }
   LayerConfig config() const override;
+  void set_config(const LayerConfig& config) override;
   double beta_1, beta_2, epsilon;
   bool amsgrad;
 

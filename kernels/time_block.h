@@ -1,15 +1,29 @@
-// One source for the time-block kernels of both backends (the pattern of
-// pointwise_ops.h): a body functor walked by for_each_index(Where{}, ...).
-// time_block_cpu.cpp and time_block.cu include this after their walker.
+// The time-block kernel family, one source for both backends: copies a block
+// of consecutive steps between batch-major sequences. The kernels' interface
+// and their definition as a body functor walked by for_each_index(Where{}, ...);
+// time_block_cpu.cpp instantiates them for the CPU (cuseq's thread pool),
+// time_block.cu for CUDA; time_block_ops.cpp checks the arguments and dispatches.
 #pragma once
 
 #include <cstdint>
 
 #include "cuseq/host_device.h"
+#include "kernels/backend.h"
 #include "kernels/dtype_dispatch.h"
-#include "kernels/time_block_kernels.h"
 
 namespace cuseq::detail {
+
+template <class Where>
+struct TimeBlockKernels {
+  // Steps [source_begin, source_begin + steps) of source [batch, source_steps,
+  // inner] go to steps [destination_begin, ...) of destination [batch,
+  // destination_steps, inner]; arguments validated by time_block_ops.cpp.
+  static void copy(const Tensor& source, std::int64_t source_begin, Tensor& destination,
+                   std::int64_t destination_begin, std::int64_t steps);
+};
+// Instantiated only where the walker is: time_block_cpu.cpp and time_block.cu.
+extern template struct TimeBlockKernels<Cpu>;
+extern template struct TimeBlockKernels<Cuda>;
 
 // Element i of the [batch, steps, inner] block: its sample is i / (steps *
 // inner); within a sample the block is contiguous in both sequences.
@@ -29,6 +43,8 @@ struct TimeBlockCopyBody {
   }
 };
 
+// for_each_index(Where{}, ...) is found where these are instantiated, after
+// the walker (parallel_for_cpu.h, for_each_cuda.cuh).
 template <class Where>
 void TimeBlockKernels<Where>::copy(const Tensor& source, std::int64_t source_begin,
                                    Tensor& destination, std::int64_t destination_begin,
