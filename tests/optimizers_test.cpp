@@ -216,6 +216,16 @@ TEST(Optimizers, ConfigRoundTripsAndKeysItLacksKeepTheirValues) {
         sgd.set_config({{"momentum", "fast"}});
       },
       {"SGD", "momentum", "fast", "not a number"});
+  testing::expect_error_mentions(
+      [&] {
+        sgd.set_config({{"nesterov", "yes"}});
+      },
+      {"SGD", "nesterov", "yes", "true or false"});
+  testing::expect_error_mentions(
+      [&] {
+        sgd.set_config({{"momentum", "nan"}});
+      },
+      {"SGD", "momentum", "nan", "a finite number"});
 }
 
 TEST(Optimizers, MismatchedGradientIsAnError) {

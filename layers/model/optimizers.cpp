@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cuseq/error.h"
+#include "layers/detail/layer_config_values.h"
 
 namespace cuseq {
 namespace {
@@ -30,21 +31,16 @@ void check_factor(const std::string& optimizer, const char* what, double value, 
         one_allowed ? " in [0, 1]" : " in [0, 1)", ", got ", value);
 }
 
-// Parses `key` of `config` into `value` where config has it.
+// Reads `key` of `config` into `value` where config has it (the layers'
+// readers: a number must be finite, a flag "true" or "false").
 void read_number(const std::string& optimizer, const LayerConfig& config, const std::string& key,
                  double& value) {
-  const auto found = config.find(key);
-  if (found == config.end()) return;
-  char* end = nullptr;
-  const double parsed = std::strtod(found->second.c_str(), &end);
-  check(!found->second.empty() && *end == '\0', optimizer, "\"", key, "\" is \"", found->second,
-        "\", not a number");
-  value = parsed;
+  if (config.count(key) != 0) value = detail::config_double(config, key, optimizer);
 }
 
-void read_flag(const LayerConfig& config, const std::string& key, bool& value) {
-  const auto found = config.find(key);
-  if (found != config.end()) value = found->second == "true";
+void read_flag(const std::string& optimizer, const LayerConfig& config, const std::string& key,
+               bool& value) {
+  if (config.count(key) != 0) value = detail::config_bool(config, key, optimizer);
 }
 
 }  // namespace
@@ -145,7 +141,7 @@ LayerConfig SGD::config() const {
 void SGD::set_config(const LayerConfig& config) {
   Optimizer::set_config(config);
   read_number(name(), config, "momentum", momentum);
-  read_flag(config, "nesterov", nesterov);
+  read_flag(name(), config, "nesterov", nesterov);
 }
 
 std::vector<std::string> SGD::slot_names() const {
@@ -185,7 +181,7 @@ void RMSprop::set_config(const LayerConfig& config) {
   read_number(name(), config, "rho", rho);
   read_number(name(), config, "momentum", momentum);
   read_number(name(), config, "epsilon", epsilon);
-  read_flag(config, "centered", centered);
+  read_flag(name(), config, "centered", centered);
 }
 
 std::vector<std::string> RMSprop::slot_names() const {
@@ -230,7 +226,7 @@ void Adam::set_config(const LayerConfig& config) {
   read_number(name(), config, "beta_1", beta_1);
   read_number(name(), config, "beta_2", beta_2);
   read_number(name(), config, "epsilon", epsilon);
-  read_flag(config, "amsgrad", amsgrad);
+  read_flag(name(), config, "amsgrad", amsgrad);
 }
 
 std::vector<std::string> Adam::slot_names() const {
