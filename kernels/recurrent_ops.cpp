@@ -65,6 +65,13 @@ Tensor defined_or_filled(const Tensor& t, const Shape& shape, DType dtype, Devic
   return filled;
 }
 
+// The strides of a sequence [batch, steps, units] or of its stand-in
+// [batch, units] without return_sequences (see SequenceStrides).
+detail::SequenceStrides sequence_strides(const Tensor& sequence) {
+  if (sequence.rank() == 3) return {sequence.dim(1) * sequence.dim(2), sequence.dim(2)};
+  return {sequence.dim(1), 0};
+}
+
 void check_optional(const Tensor& t, const Shape& shape, const Tensor& x, const std::string& op,
                     const std::string& what) {
   if (!t.defined()) return;
@@ -172,10 +179,9 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
       defined_or_filled(weights.bias, gru ? Shape{2, width} : Shape{width}, dtype, device, 0.0));
   const Tensor recurrent_mask =
       defined_or_filled(in.recurrent_mask, Shape{e.batch, e.units}, dtype, device, 1.0);
-  // Without return_sequences the steps still write the sequence, into scratch.
-  const Tensor sequence = spec.return_sequences
-                              ? tape.output
-                              : Tensor::empty(Shape{e.batch, e.steps, e.units}, dtype, device);
+  // Without return_sequences the steps still write their outputs, into scratch.
+  const Tensor sequence =
+      spec.return_sequences ? tape.output : Tensor::empty(Shape{e.batch, e.units}, dtype, device);
 
   detail::dispatch_floating(dtype, op, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -192,6 +198,7 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
       s.step_mask = data_or_null<T>(in.step_mask);
       s.recurrent_mask = recurrent_mask.data<T>();
       s.sequence = sequence.data<T>();
+      s.sequence_strides = sequence_strides(sequence);
       const detail::ForwardBuffers<T> buffers{
           tape.states.data<T>(),           data_or_null<T>(tape.cells),
           tape.recurrent_inputs.data<T>(), tape.activations.data<T>(),
@@ -254,7 +261,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
     copy_or_zero(result.d_initial_c, d_final_c);
   }
   const Tensor d_sequence = defined_or_filled(spec.return_sequences ? d_output : Tensor(),
-                                              Shape{e.batch, e.steps, e.units}, dtype, device, 0.0);
+                                              state_shape, dtype, device, 0.0);
   const Tensor recurrent_mask =
       defined_or_filled(tape.recurrent_mask, state_shape, dtype, device, 1.0);
 
@@ -268,6 +275,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
       s.batch = e.batch, s.units = e.units, s.steps = e.steps;
       s.step_mask = data_or_null<T>(tape.step_mask);
       s.d_sequence = d_sequence.data<T>();
+      s.sequence_strides = sequence_strides(d_sequence);
       s.recurrent_mask = recurrent_mask.data<T>();
       s.d_carry = result.d_initial_h.data<T>();
       s.d_cell = lstm ? result.d_initial_c.data<T>() : nullptr;

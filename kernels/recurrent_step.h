@@ -12,6 +12,13 @@
 
 namespace cuseq::detail {
 
+// Where a [batch, steps, units] sequence keeps the row of (sample, step):
+// sample * sample + step * step elements in. Without return_sequences one
+// [batch, units] buffer stands in for every step (step stride 0).
+struct SequenceStrides {
+  std::int64_t sample, step;
+};
+
 // One forward step. The pointers a cell reads or writes for every unit are
 // never null, also where the layer has no such thing (zeros, ones or scratch
 // in their place, see recurrent_ops.cpp): the CPU loops over units turn a
@@ -37,7 +44,8 @@ struct StepForward {
   T* c;         // LSTM
   T* h_masked;  // h * recurrent_mask, the next recurrent GEMM's input (h itself without a mask)
   T* saved;     // [batch, S*units]
-  T* sequence;  // [batch, steps, units]; scratch without return_sequences
+  T* sequence;  // [batch, steps, units]; scratch [batch, units] without return_sequences
+  SequenceStrides sequence_strides;
 };
 
 // One backward step, the mirror of StepForward (its per-unit pointers never
@@ -52,7 +60,8 @@ struct StepBackward {
   const T* c_prev;  // LSTM
   const T* c;       // LSTM: this step's carry, for activation(c)
   const T* step_mask;
-  const T* d_sequence;      // [batch, steps, units]; zeros without return_sequences
+  const T* d_sequence;  // [batch, steps, units]; zeros [batch, units] without return_sequences
+  SequenceStrides sequence_strides;
   const T* d_recurrent;     // [batch, units]: d(next step's recurrent GEMM input), or null
   const T* recurrent_mask;  // ones without recurrent dropout
   T* d_carry;  // in: dL/dh reaching this step directly; out: the part going straight to h_prev
