@@ -143,8 +143,7 @@ CudnnRnn::CudnnRnn(const RecurrentSpec& spec, const RecurrentWeights& weights, s
   check_input(weights.kernel, Shape{p.features, width}, "kernel");
   check_input(weights.recurrent_kernel, Shape{p.units, width}, "recurrent_kernel");
   if (p.has_bias) {
-    check_input(weights.bias, spec.cell == RecurrentCell::gru ? Shape{2, width} : Shape{width},
-                "bias");
+    check_input(weights.bias, recurrent_bias_shape(spec.cell, p.units), "bias");
   }
   detail::select_gpu(p.device);
   p.handle = cudnn_handle();
@@ -291,8 +290,7 @@ RecurrentInputGradients CudnnRnn::backward(const Tensor& d_output, const Tensor&
   const std::int64_t width = p.gates * p.units;
   Tensor kernel_rows = Tensor::empty(Shape{width, p.features}, DType::float32, p.device);
   Tensor recurrent_rows = Tensor::empty(Shape{width, p.units}, DType::float32, p.device);
-  Tensor bias = Tensor::zeros(p.spec.cell == RecurrentCell::gru ? Shape{2, width} : Shape{width},
-                              DType::float32, p.device);
+  Tensor bias = Tensor::zeros(recurrent_bias_shape(p.spec.cell, p.units), DType::float32, p.device);
   for (int id = 0; id < 2 * p.gates; ++id) {
     const bool recurrent = id >= p.gates;
     const int gate = keras_gate(p.spec.cell, id % p.gates);

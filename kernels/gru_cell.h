@@ -10,8 +10,11 @@
 namespace cuseq::detail {
 
 struct GruCell {
+  static constexpr const char* kName = "GRU";
   static constexpr int kGates = 3;
   static constexpr int kSaved = 4;
+  static constexpr bool kCarriesCellState = false;
+  static constexpr int kBiasRows = 2;  // the input row and the recurrent row
 
   template <Activation kActivation, Activation kRecurrent, class T>
   CUSEQ_HOST_DEVICE static void forward(const StepForward<T>& s, const CellForwardAt<T>& at, T& h,

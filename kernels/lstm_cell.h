@@ -9,8 +9,11 @@
 namespace cuseq::detail {
 
 struct LstmCell {
+  static constexpr const char* kName = "LSTM";
   static constexpr int kGates = 4;
   static constexpr int kSaved = 4;
+  static constexpr bool kCarriesCellState = true;
+  static constexpr int kBiasRows = 1;
 
   template <Activation kActivation, Activation kRecurrent, class T>
   CUSEQ_HOST_DEVICE static void forward(const StepForward<T>& s, const CellForwardAt<T>& at, T& h,

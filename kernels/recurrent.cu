@@ -1,8 +1,8 @@
-// CUDA recurrent pointwise kernels: recurrent_steps.h walked by a grid-stride
+// CUDA recurrent pointwise kernels: recurrent.h walked by a grid-stride
 // kernel, one thread per (sample, unit) handling all of the cell's gates, so
 // a step reads its G gate inputs once, coalesced along units, in one launch.
 #include "kernels/for_each_cuda.cuh"
-#include "kernels/recurrent_cell_math.h"
+#include "kernels/recurrent.h"
 
 namespace cuseq::detail {
 
@@ -24,12 +24,6 @@ void for_each_sample_unit(Cuda, RecurrentCell cell, std::int64_t batch, std::int
                           const Body& body) {
   for_each_index(Cuda{}, batch * units, SampleUnitBody<Body>{body, cell, units});
 }
-
-}  // namespace cuseq::detail
-
-#include "kernels/recurrent_steps.h"
-
-namespace cuseq::detail {
 
 template struct RecurrentKernels<Cuda>;
 template void RecurrentKernels<Cuda>::forward_step<float>(const StepForward<float>&);

@@ -1,7 +1,7 @@
-// CPU twins of the recurrent pointwise kernels: recurrent_steps.h walked by
+// CPU twins of the recurrent pointwise kernels: recurrent.h walked by
 // cuseq's thread pool (parallel_for_cpu.h).
 #include "kernels/parallel_for_cpu.h"
-#include "kernels/recurrent_cell_math.h"
+#include "kernels/recurrent.h"
 
 namespace cuseq::detail {
 
@@ -21,7 +21,7 @@ template <class Cell, bool kReal, class Body>
   for (std::int64_t unit = 0; unit < units; ++unit) body(cell, sample, unit, kReal);
 }
 
-template <RecurrentCell kCell, class Body>
+template <class Cell, class Body>
 void for_each_unit_of_each_sample(std::int64_t batch, std::int64_t units, const Body& body) {
   for_each_range(batch, batch * units >= kCellParallelThreshold,
                  [&](std::int64_t begin, std::int64_t end) {
@@ -30,9 +30,9 @@ void for_each_unit_of_each_sample(std::int64_t batch, std::int64_t units, const 
                      const Body local = body;
                      for (std::int64_t sample = begin; sample < end; ++sample) {
                        if (local.is_real(sample)) {
-                         for_each_unit<CellConstant<kCell>, true>({}, sample, units, local);
+                         for_each_unit<Cell, true>({}, sample, units, local);
                        } else {
-                         for_each_unit<CellConstant<kCell>, false>({}, sample, units, local);
+                         for_each_unit<Cell, false>({}, sample, units, local);
                        }
                      }
                    });
@@ -42,21 +42,8 @@ void for_each_unit_of_each_sample(std::int64_t batch, std::int64_t units, const 
 template <class Body>
 void for_each_sample_unit(Cpu, RecurrentCell cell, std::int64_t batch, std::int64_t units,
                           const Body& body) {
-  switch (cell) {
-    case RecurrentCell::lstm:
-      return for_each_unit_of_each_sample<RecurrentCell::lstm>(batch, units, body);
-    case RecurrentCell::gru:
-      return for_each_unit_of_each_sample<RecurrentCell::gru>(batch, units, body);
-    case RecurrentCell::simple_rnn:
-      return for_each_unit_of_each_sample<RecurrentCell::simple_rnn>(batch, units, body);
-  }
+  visit_cell(cell, [&](auto c) { for_each_unit_of_each_sample<decltype(c)>(batch, units, body); });
 }
-
-}  // namespace cuseq::detail
-
-#include "kernels/recurrent_steps.h"
-
-namespace cuseq::detail {
 
 template struct RecurrentKernels<Cpu>;
 template void RecurrentKernels<Cpu>::forward_step<float>(const StepForward<float>&);

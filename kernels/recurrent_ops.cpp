@@ -7,24 +7,24 @@
 
 #include "kernels/backend.h"
 #include "kernels/dtype_dispatch.h"
-#include "kernels/recurrent_kernels.h"
-#include "kernels/recurrent_persistent_kernels.h"
+#include "kernels/recurrent.h"
+#include "kernels/recurrent_persistent.h"
 
 namespace cuseq {
 
 std::string recurrent_cell_name(RecurrentCell cell) {
-  switch (cell) {
-    case RecurrentCell::simple_rnn:
-      return "SimpleRNN";
-    case RecurrentCell::lstm:
-      return "LSTM";
-    case RecurrentCell::gru:
-      return "GRU";
-  }
-  return "unknown";
+  return detail::visit_cell(cell, [](auto c) { return std::string(decltype(c)::kName); });
 }
 
 int recurrent_gate_count(RecurrentCell cell) { return detail::gate_count(cell); }
+
+Shape recurrent_bias_shape(RecurrentCell cell, std::int64_t units) {
+  const std::int64_t width = detail::gate_count(cell) * units;
+  return detail::bias_row_count(cell) == 1 ? Shape{width}
+                                           : Shape{detail::bias_row_count(cell), width};
+}
+
+int recurrent_state_count(RecurrentCell cell) { return detail::carries_cell_state(cell) ? 2 : 1; }
 
 namespace ops {
 namespace {
@@ -49,7 +49,7 @@ struct BiasRows {
 
 BiasRows bias_rows(RecurrentCell cell, const Tensor& bias) {
   if (!bias.defined()) return {};
-  if (cell == RecurrentCell::gru) return {bias[0], bias[1]};
+  if (detail::bias_row_count(cell) == 2) return {bias[0], bias[1]};
   return {bias, Tensor()};
 }
 
@@ -94,10 +94,9 @@ Extents check_forward(const RecurrentSpec& spec, const RecurrentWeights& w,
   const std::int64_t width = e.gates * e.units;
   check_optional(w.kernel, Shape{e.features, width}, in.x, op, "kernel");
   check_optional(w.recurrent_kernel, Shape{e.units, width}, in.x, op, "recurrent_kernel");
-  check_optional(w.bias, spec.cell == RecurrentCell::gru ? Shape{2, width} : Shape{width}, in.x, op,
-                 "bias");
+  check_optional(w.bias, recurrent_bias_shape(spec.cell, e.units), in.x, op, "bias");
   check_optional(in.initial_h, Shape{e.batch, e.units}, in.x, op, "initial state h");
-  check(spec.cell == RecurrentCell::lstm || !in.initial_c.defined(), op,
+  check(detail::carries_cell_state(spec.cell) || !in.initial_c.defined(), op,
         "only LSTM has a carry state c");
   check_optional(in.initial_c, Shape{e.batch, e.units}, in.x, op, "initial state c");
   check_optional(in.step_mask, Shape{e.batch, e.steps}, in.x, op, "mask");
@@ -139,7 +138,7 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
   const DType dtype = in.x.dtype();
   const Device device = in.x.device();
   const bool persistent = use_persistent(spec, e, dtype, device, op);
-  const bool lstm = spec.cell == RecurrentCell::lstm;
+  const bool has_cell_state = detail::carries_cell_state(spec.cell);
   const std::int64_t width = e.gates * e.units;
   const int saved_per_unit = detail::saved_count(spec.cell);
 
@@ -156,7 +155,7 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
   tape.states = Tensor::empty(Shape{e.steps + 1, e.batch, e.units}, dtype, device);
   Tensor first_state = tape.states[0];
   copy_or_zero(first_state, in.initial_h);
-  if (lstm) {
+  if (has_cell_state) {
     tape.cells = Tensor::empty(Shape{e.steps + 1, e.batch, e.units}, dtype, device);
     Tensor first_cell = tape.cells[0];
     copy_or_zero(first_cell, in.initial_c);
@@ -173,10 +172,9 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
   if (spec.return_sequences)
     tape.output = Tensor::empty(Shape{e.batch, e.steps, e.units}, dtype, device);
   Tensor recurrent_projection = Tensor::empty(Shape{e.batch, width}, dtype, device);
-  const bool gru = spec.cell == RecurrentCell::gru;
-  const BiasRows bias = bias_rows(
-      spec.cell,
-      defined_or_filled(weights.bias, gru ? Shape{2, width} : Shape{width}, dtype, device, 0.0));
+  const BiasRows bias =
+      bias_rows(spec.cell, defined_or_filled(weights.bias, recurrent_bias_shape(spec.cell, e.units),
+                                             dtype, device, 0.0));
   const Tensor recurrent_mask =
       defined_or_filled(in.recurrent_mask, Shape{e.batch, e.units}, dtype, device, 1.0);
   // Without return_sequences the steps still write their outputs, into scratch.
@@ -217,7 +215,7 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
     });
   });
   tape.final_h = tape.states[e.steps];
-  if (lstm) tape.final_c = tape.cells[e.steps];
+  if (has_cell_state) tape.final_c = tape.cells[e.steps];
   if (!spec.return_sequences) tape.output = tape.final_h;
   return tape;
 }
@@ -229,7 +227,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
                                            RecurrentWeights& weight_grads) {
   const std::string op = recurrent_cell_name(spec.cell) + " backward";
   check(tape.states.defined(), op, "no forward pass to differentiate");
-  const bool lstm = spec.cell == RecurrentCell::lstm;
+  const bool has_cell_state = detail::carries_cell_state(spec.cell);
   const Extents e{tape.states.dim(1), tape.states.dim(0) - 1, tape.inputs.dim(1),
                   tape.states.dim(2), recurrent_gate_count(spec.cell)};
   const DType dtype = tape.states.dtype();
@@ -256,7 +254,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
   copy_or_zero(result.d_initial_h, d_final_h);
   if (!spec.return_sequences && d_output.defined())
     add(result.d_initial_h, d_output, result.d_initial_h);
-  if (lstm) {
+  if (has_cell_state) {
     result.d_initial_c = Tensor::empty(state_shape, dtype, device);
     copy_or_zero(result.d_initial_c, d_final_c);
   }
@@ -278,7 +276,7 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
       s.sequence_strides = sequence_strides(d_sequence);
       s.recurrent_mask = recurrent_mask.data<T>();
       s.d_carry = result.d_initial_h.data<T>();
-      s.d_cell = lstm ? result.d_initial_c.data<T>() : nullptr;
+      s.d_cell = has_cell_state ? result.d_initial_c.data<T>() : nullptr;
       s.d_gates_input = d_gates_input.data<T>();
       const detail::BackwardBuffers<T> buffers{
           tape.states.data<T>(), data_or_null<T>(tape.cells), tape.activations.data<T>(),

@@ -19,8 +19,8 @@
 #include "kernels/cuda_launch.h"
 #include "kernels/dtype_dispatch.h"
 #include "kernels/kernel_launch.cuh"
-#include "kernels/recurrent_persistent_kernels.h"
-#include "kernels/recurrent_steps.h"
+#include "kernels/recurrent.h"
+#include "kernels/recurrent_persistent.h"
 
 namespace cuseq::detail {
 namespace {

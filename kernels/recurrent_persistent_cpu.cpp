@@ -4,7 +4,7 @@
 // all G gates of them; it packs its slice of recurrent_kernel once per pass
 // into panels (recurrent_panels_cpu.h) that stay in its cache, and then at
 // every step runs the GEMM of its slice and, straight after, the cell math of
-// its units (recurrent_cell_math.h, the same as the standard loop's), and
+// its units (recurrent.h's step bodies, the same as the standard loop's), and
 // meets the others at one barrier:
 //   forward step:  h R for the G*kPanelWidth columns of each block it owns,
 //                  the cell of its units (writes h of its units), barrier
@@ -18,12 +18,11 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <type_traits>
 
 #include "core/detail/thread_pool.h"
 #include "kernels/cpu_isa.h"
 #include "kernels/recurrent_panels_cpu.h"
-#include "kernels/recurrent_persistent_kernels.h"
+#include "kernels/recurrent_persistent.h"
 
 namespace cuseq::detail {
 namespace {
@@ -36,12 +35,6 @@ namespace {
 template <int kGroups, int kVectorBytes>
 constexpr int kProductRows = std::max(1, std::min(8, (kVectorBytes == 64 ? 16 : 12) /
                                                          (kGroups * (kPanelBytes / kVectorBytes))));
-
-// gate_count() as a constant: the width of the forward panels.
-template <RecurrentCell kCell>
-constexpr int kGatesOf = kCell == RecurrentCell::lstm  ? LstmCell::kGates
-                         : kCell == RecurrentCell::gru ? GruCell::kGates
-                                                       : SimpleRnnCell::kGates;
 
 // The blocks of kPanelWidth units that member `member` of `team` owns.
 struct Slice {
@@ -137,13 +130,13 @@ void multiply_slice_vectorized(const SliceProduct<T, kGroups>& product, const Sl
   }
 }
 
-// Calls body(sample, unit, real) for the units of `slice` of every sample,
-// one SIMD loop per block of kPanelWidth units: a unit's block, and so the
+// Calls body(Cell{}, sample, unit, real) for the units of `slice` of every
+// sample, one SIMD loop per block of kPanelWidth units: a unit's block, and so the
 // code that computes it (vector body or remainder), is the same whatever
 // slice holds it, which keeps the results independent of the thread count.
 // `body` is a private copy: the compiler then knows that the stores do not
 // move its pointers, and vectorizes the loop.
-template <class T, class Body>
+template <class T, class Cell, class Body>
 [[gnu::flatten]] void for_each_unit_of_slice(std::int64_t batch, const Slice slice,
                                              const Body body) {
   constexpr std::int64_t kWidth = kPanelWidth<T>;
@@ -153,38 +146,14 @@ template <class T, class Body>
       const std::int64_t end = std::min(slice.end_unit, first + kWidth);
       if (real) {
 #pragma omp simd
-        for (std::int64_t unit = first; unit < end; ++unit) body(sample, unit, std::true_type{});
+        for (std::int64_t unit = first; unit < end; ++unit) body(Cell{}, sample, unit, true);
       } else {
 #pragma omp simd
-        for (std::int64_t unit = first; unit < end; ++unit) body(sample, unit, std::false_type{});
+        for (std::int64_t unit = first; unit < end; ++unit) body(Cell{}, sample, unit, false);
       }
     }
   }
 }
-
-template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
-struct ForwardCells {
-  StepForward<T> s;
-  bool is_real(std::int64_t sample) const {
-    return step_is_real(s.step_mask, sample, s.steps, s.time);
-  }
-  template <class Real>
-  void operator()(std::int64_t sample, std::int64_t unit, Real) const {
-    forward_step_at<kActivation, kRecurrent>(s, sample, unit, CellConstant<kCell>{}, Real::value);
-  }
-};
-
-template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
-struct BackwardCells {
-  StepBackward<T> s;
-  bool is_real(std::int64_t sample) const {
-    return step_is_real(s.step_mask, sample, s.steps, s.time);
-  }
-  template <class Real>
-  void operator()(std::int64_t sample, std::int64_t unit, Real) const {
-    backward_step_at<kActivation, kRecurrent>(s, sample, unit, CellConstant<kCell>{}, Real::value);
-  }
-};
 
 template <class T>
 std::unique_ptr<T[]> panels_for(std::int64_t units, std::int64_t depth, int groups) {
@@ -192,10 +161,10 @@ std::unique_ptr<T[]> panels_for(std::int64_t units, std::int64_t depth, int grou
   return std::unique_ptr<T[]>(new T[blocks * groups * depth * kPanelWidth<T>]);
 }
 
-template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
+template <class T, class Cell, Activation kActivation, Activation kRecurrent>
 void forward_all_steps(const StepForward<T>& first, const ForwardBuffers<T>& buffers,
                        const T* recurrent_kernel) {
-  constexpr int kGates = kGatesOf<kCell>;
+  constexpr int kGates = Cell::kGates;
   const std::int64_t batch = first.batch, units = first.units, plane = batch * units;
   const std::unique_ptr<T[]> panels = panels_for<T>(units, units, kGates);
   parallel_team(team_for<T>(units, batch, units, kGates * units), [&](TeamMember& member) {
@@ -205,24 +174,24 @@ void forward_all_steps(const StepForward<T>& first, const ForwardBuffers<T>& buf
                       panels.get() + j * kGates * units * kPanelWidth<T>);
     }
     const std::unique_ptr<T[]> sums(new T[batch * kGates * kPanelWidth<T>]);
-    ForwardCells<T, kCell, kActivation, kRecurrent> cells{first};
+    ForwardStepBody<T, kActivation, kRecurrent> cells{first};
     SliceProduct<T, kGates> product{nullptr,        batch,        units,
                                     units,          panels.get(), buffers.recurrent_projection,
                                     kGates * units, units};
     for (std::int64_t step = 0; step < first.steps; ++step) {
-      set_forward_step(cells.s, buffers, step);
+      set_forward_step(cells.step, buffers, step);
       product.a = buffers.recurrent_inputs + step * plane;
       multiply_slice_vectorized(product, slice, sums.get());
-      run_vectorized([&] { for_each_unit_of_slice<T>(batch, slice, cells); });
+      run_vectorized([&] { for_each_unit_of_slice<T, Cell>(batch, slice, cells); });
       member.barrier.arrive_and_wait();
     }
   });
 }
 
-template <class T, RecurrentCell kCell, Activation kActivation, Activation kRecurrent>
+template <class T, class Cell, Activation kActivation, Activation kRecurrent>
 void backward_all_steps(const StepBackward<T>& first, const BackwardBuffers<T>& buffers,
                         const T* recurrent_kernel) {
-  constexpr int kGates = kGatesOf<kCell>;
+  constexpr int kGates = Cell::kGates;
   const std::int64_t batch = first.batch, units = first.units, width = kGates * units;
   const std::unique_ptr<T[]> panels = panels_for<T>(units, width, 1);
   parallel_team(team_for<T>(units, batch, width, units), [&](TeamMember& member) {
@@ -232,36 +201,26 @@ void backward_all_steps(const StepBackward<T>& first, const BackwardBuffers<T>& 
                             panels.get() + j * width * kPanelWidth<T>);
     }
     const std::unique_ptr<T[]> sums(new T[batch * kPanelWidth<T>]);
-    BackwardCells<T, kCell, kActivation, kRecurrent> cells{first};
+    BackwardStepBody<T, kActivation, kRecurrent> cells{first};
     SliceProduct<T, 1> product{nullptr, batch, width, width, panels.get(), buffers.d_recurrent,
                                units,   units};
     for (std::int64_t step = first.steps - 1; step >= 0; --step) {
-      set_backward_step(cells.s, buffers, step);
-      run_vectorized([&] { for_each_unit_of_slice<T>(batch, slice, cells); });
+      set_backward_step(cells.step, buffers, step);
+      run_vectorized([&] { for_each_unit_of_slice<T, Cell>(batch, slice, cells); });
       member.barrier.arrive_and_wait();
       // d(this step's recurrent GEMM input) = d(h R) R^T, for this slice's units.
-      product.a = cells.s.d_gates_recurrent;
+      product.a = cells.step.d_gates_recurrent;
       multiply_slice_vectorized(product, slice, sums.get());
     }
   });
 }
 
-// Calls body(CellConstant, activation constant, recurrent activation constant).
+// Calls body(the cell's struct, activation constant, recurrent activation constant).
 template <class Body>
 void with_cell_constants(RecurrentCell cell, Activation activation, Activation recurrent,
                          const Body& body) {
-  with_activation(activation, [&](auto a) {
-    with_activation(recurrent, [&](auto r) {
-      switch (cell) {
-        case RecurrentCell::lstm:
-          return body(CellConstant<RecurrentCell::lstm>{}, a, r);
-        case RecurrentCell::gru:
-          return body(CellConstant<RecurrentCell::gru>{}, a, r);
-        case RecurrentCell::simple_rnn:
-          return body(CellConstant<RecurrentCell::simple_rnn>{}, a, r);
-      }
-    });
-  });
+  with_cell_activations(activation, recurrent,
+                        [&](auto a, auto r) { visit_cell(cell, [&](auto c) { body(c, a, r); }); });
 }
 
 }  // namespace
@@ -278,7 +237,7 @@ void RecurrentPersistentKernels<Cpu>::forward(const StepForward<T>& first,
                                               const T* recurrent_kernel) {
   with_cell_constants(
       first.cell, first.activation, first.recurrent_activation, [&](auto cell, auto a, auto r) {
-        forward_all_steps<T, decltype(cell)::value, decltype(a)::value, decltype(r)::value>(
+        forward_all_steps<T, decltype(cell), decltype(a)::value, decltype(r)::value>(
             first, buffers, recurrent_kernel);
       });
 }
@@ -290,7 +249,7 @@ void RecurrentPersistentKernels<Cpu>::backward(const StepBackward<T>& first,
                                                const T* recurrent_kernel) {
   with_cell_constants(
       first.cell, first.activation, first.recurrent_activation, [&](auto cell, auto a, auto r) {
-        backward_all_steps<T, decltype(cell)::value, decltype(a)::value, decltype(r)::value>(
+        backward_all_steps<T, decltype(cell), decltype(a)::value, decltype(r)::value>(
             first, buffers, recurrent_kernel);
       });
 }

@@ -1,6 +1,6 @@
 // What one step of a recurrent cell reads and writes, shared by the cells
 // (lstm_cell.h, gru_cell.h, simple_rnn_cell.h) and the time loops that run
-// them (recurrent_cell_math.h): pointers are raw so the structs travel to the
+// them (recurrent.h): pointers are raw so the structs travel to the
 // GPU by value.
 #pragma once
 

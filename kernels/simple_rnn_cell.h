@@ -8,8 +8,11 @@
 namespace cuseq::detail {
 
 struct SimpleRnnCell {
+  static constexpr const char* kName = "SimpleRNN";
   static constexpr int kGates = 1;
   static constexpr int kSaved = 1;
+  static constexpr bool kCarriesCellState = false;
+  static constexpr int kBiasRows = 1;
 
   template <Activation kActivation, Activation /*kRecurrent*/, class T>
   CUSEQ_HOST_DEVICE static void forward(const StepForward<T>& s, const CellForwardAt<T>& at, T& h,

@@ -3,31 +3,22 @@
 #include "cuseq/initializers.h"
 #include "layers/detail/build_on_first_call.h"
 #include "layers/detail/channels_last.h"
-#include "layers/detail/layer_config_values.h"
+#include "layers/detail/kernel_layer_options.h"
 #include "layers/detail/output_activation.h"
 
 namespace cuseq {
 namespace {
 
-using detail::config_bool;
 using detail::config_int;
-using detail::config_regularizer;
-using detail::config_string;
-using detail::format_bool;
-using detail::format_regularizer;
 
 const LayerRegistration registration("Conv1D", [](const std::string& name,
                                                   const LayerConfig& config) {
   const std::string type = "Conv1D";
   Conv1DOptions options;
   options.strides = config_int(config, "strides", type);
-  options.padding = config_string(config, "padding", type);
+  options.padding = detail::config_string(config, "padding", type);
   options.dilation_rate = config_int(config, "dilation_rate", type);
-  options.activation = config_string(config, "activation", type);
-  options.use_bias = config_bool(config, "use_bias", type);
-  options.kernel_regularizer = config_regularizer(config, "kernel_regularizer", type);
-  options.bias_regularizer = config_regularizer(config, "bias_regularizer", type);
-  options.activity_regularizer = config_regularizer(config, "activity_regularizer", type);
+  detail::read_kernel_layer_options(config, type, options);
   options.name = name;
   return std::make_unique<Conv1D>(config_int(config, "filters", type),
                                   config_int(config, "kernel_size", type), std::move(options));
@@ -64,16 +55,13 @@ Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, const std::string
       }()) {}
 
 LayerConfig Conv1D::config() const {
-  return {{"filters", std::to_string(filters_)},
-          {"kernel_size", std::to_string(kernel_size_)},
-          {"strides", std::to_string(strides_)},
-          {"padding", padding_name(padding_)},
-          {"dilation_rate", std::to_string(dilation_rate_)},
-          {"activation", activation_name(activation_)},
-          {"use_bias", format_bool(use_bias_)},
-          {"kernel_regularizer", format_regularizer(kernel_regularizer_)},
-          {"bias_regularizer", format_regularizer(bias_regularizer_)},
-          {"activity_regularizer", format_regularizer(activity_regularizer)}};
+  return detail::with_kernel_layer_options({{"filters", std::to_string(filters_)},
+                                            {"kernel_size", std::to_string(kernel_size_)},
+                                            {"strides", std::to_string(strides_)},
+                                            {"padding", padding_name(padding_)},
+                                            {"dilation_rate", std::to_string(dilation_rate_)}},
+                                           activation_, use_bias_, kernel_regularizer_,
+                                           bias_regularizer_, activity_regularizer);
 }
 
 Window1d Conv1D::window_for(std::int64_t steps) const {

@@ -2,30 +2,18 @@
 
 #include "cuseq/initializers.h"
 #include "layers/detail/build_on_first_call.h"
-#include "layers/detail/layer_config_values.h"
+#include "layers/detail/kernel_layer_options.h"
 #include "layers/detail/output_activation.h"
 
 namespace cuseq {
 namespace {
 
-using detail::config_bool;
-using detail::config_int;
-using detail::config_regularizer;
-using detail::config_string;
-using detail::format_bool;
-using detail::format_regularizer;
-
 const LayerRegistration registration("Dense", [](const std::string& name,
                                                  const LayerConfig& config) {
-  const std::string type = "Dense";
   DenseOptions options;
-  options.activation = config_string(config, "activation", type);
-  options.use_bias = config_bool(config, "use_bias", type);
-  options.kernel_regularizer = config_regularizer(config, "kernel_regularizer", type);
-  options.bias_regularizer = config_regularizer(config, "bias_regularizer", type);
-  options.activity_regularizer = config_regularizer(config, "activity_regularizer", type);
+  detail::read_kernel_layer_options(config, "Dense", options);
   options.name = name;
-  return std::make_unique<Dense>(config_int(config, "units", type), std::move(options));
+  return std::make_unique<Dense>(detail::config_int(config, "units", "Dense"), std::move(options));
 });
 
 }  // namespace
@@ -49,12 +37,9 @@ Dense::Dense(std::int64_t units, const std::string& activation)
       }()) {}
 
 LayerConfig Dense::config() const {
-  return {{"units", std::to_string(units_)},
-          {"activation", activation_name(activation_)},
-          {"use_bias", format_bool(use_bias_)},
-          {"kernel_regularizer", format_regularizer(kernel_regularizer_)},
-          {"bias_regularizer", format_regularizer(bias_regularizer_)},
-          {"activity_regularizer", format_regularizer(activity_regularizer)}};
+  return detail::with_kernel_layer_options({{"units", std::to_string(units_)}}, activation_,
+                                           use_bias_, kernel_regularizer_, bias_regularizer_,
+                                           activity_regularizer);
 }
 
 Shape Dense::output_shape(const Shape& input_shape) const {

@@ -178,8 +178,7 @@ void Recurrent::build_weights(const Shape& input_shape, Generator& generator) {
       &add_parameter("recurrent_kernel", Shape{units_, width}, options_.recurrent_regularizer);
   initializers::orthogonal(recurrent_kernel_->value, generator);
   if (!options_.use_bias) return;
-  bias_ = &add_parameter("bias", cell_ == RecurrentCell::gru ? Shape{2, width} : Shape{width},
-                         options_.bias_regularizer);
+  bias_ = &add_parameter("bias", recurrent_bias_shape(cell_, units_), options_.bias_regularizer);
   if (cell_ == RecurrentCell::lstm && options_.unit_forget_bias) {
     Tensor forget = bias_->value.reshape({4, units_})[1];
     ops::fill(forget, 1.0);
@@ -208,7 +207,7 @@ ops::RecurrentInputs Recurrent::forward_inputs(const Shape& input_shape,
   check(input_shape.rank() == 3 && input_shape[2] == kernel_->value.dim(0), name(), "expected ",
         kernel_->value.dim(0), " input features, got inputs of shape ", input_shape);
   const std::int64_t batch = input_shape[0];
-  const std::size_t state_count = cell_ == RecurrentCell::lstm ? 2 : 1;
+  const auto state_count = static_cast<std::size_t>(recurrent_state_count(cell_));
 
   ops::RecurrentInputs in;
   const std::vector<Tensor>& initial = !initial_states.empty()
@@ -238,7 +237,7 @@ RecurrentResult Recurrent::keep_forward(std::vector<ops::RecurrentTape> chunks,
   RecurrentResult result;
   result.output = output;
   result.states.push_back(chunks.back().final_h);
-  if (cell_ == RecurrentCell::lstm) result.states.push_back(chunks.back().final_c);
+  if (recurrent_state_count(cell_) == 2) result.states.push_back(chunks.back().final_c);
   if (options_.stateful) {
     carried_states_.clear();
     for (const Tensor& state : result.states) carried_states_.push_back(state.clone());

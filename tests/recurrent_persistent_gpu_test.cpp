@@ -11,18 +11,8 @@
 
 #include "recurrent_persistent_case.h"
 
-namespace cuseq {
+namespace cuseq::testing {
 namespace {
-
-using testing::describe;
-using testing::expect_all_near;
-using testing::expect_outcomes_near;
-using testing::make_problem;
-using testing::Outcome;
-using testing::PersistentCase;
-using testing::Problem;
-using testing::random_tensor;
-using testing::run;
 
 const Device kGpu = Device::cuda(0);
 
@@ -50,7 +40,7 @@ void expect_persistent_matches_standard(const PersistentCase& c) {
 
 // Units spread over many blocks: at most one block per SM, 132 SMs on an
 // H200, 4 on the emulated GPU (whose shared memory also holds less).
-constexpr std::int64_t kManyBlockUnits = testing::kEmulatedGpu ? 40 : 256;
+constexpr std::int64_t kManyBlockUnits = kEmulatedGpu ? 40 : 256;
 
 void expect_all_sizes_match(RecurrentCell cell) {
   for (const std::int64_t batch : {1, 5, 16}) {
@@ -108,7 +98,7 @@ TEST(RecurrentPersistentGpu, Float64MatchesToRoundOff) {
 TEST(RecurrentPersistentGpu, LongSequenceMatches) {
   CUSEQ_REQUIRE_GPU();
   PersistentCase c;
-  c.steps = testing::kEmulatedGpu ? 60 : 200, c.units = kManyBlockUnits, c.batch = 5;
+  c.steps = kEmulatedGpu ? 60 : 200, c.units = kManyBlockUnits, c.batch = 5;
   expect_persistent_matches_standard<float>(c);
 }
 
@@ -118,9 +108,9 @@ TEST(RecurrentPersistentGpu, LayerOptionSelectsThePersistentKernel) {
   options.return_sequences = true;
   options.seed = 3;
   options.algorithm = RecurrentAlgorithm::standard;
-  auto standard = testing::make_recurrent("LSTM", 32, options);
+  auto standard = make_recurrent("LSTM", 32, options);
   options.algorithm = RecurrentAlgorithm::persistent;
-  auto persistent = testing::make_recurrent("LSTM", 32, options);
+  auto persistent = make_recurrent("LSTM", 32, options);
   Generator g1(4), g2(4);
   standard->build(Shape{6, 5}, DType::float32, kGpu, g1);
   persistent->build(Shape{6, 5}, DType::float32, kGpu, g2);
@@ -131,7 +121,7 @@ TEST(RecurrentPersistentGpu, LayerOptionSelectsThePersistentKernel) {
   expect_all_near(b.to(Device::cpu()).to_vector<float>(), a.to(Device::cpu()).to_vector<float>(),
                   1e-4, "output");
   // A batch the persistent kernel cannot take proves the option reached the op.
-  testing::expect_error_mentions(
+  expect_error_mentions(
       [&] {
         persistent->forward(random_tensor<float>({17, 6, 5}, 2, kGpu), context);
       },
@@ -160,9 +150,9 @@ TEST(RecurrentPersistentGpu, RecurrentKernelTooLargeForSharedMemoryIsAClearError
   PersistentCase c;
   c.units = 2048, c.batch = 1, c.steps = 1, c.masks = c.dropout = c.initial_states = false;
   Problem problem = make_problem<float>(c);
-  testing::expect_error_mentions([&] { run(problem, RecurrentAlgorithm::persistent, kGpu); },
-                                 {"LSTM forward", "persistent", "shared memory", "standard"});
+  expect_error_mentions([&] { run(problem, RecurrentAlgorithm::persistent, kGpu); },
+                        {"LSTM forward", "persistent", "shared memory", "standard"});
 }
 
 }  // namespace
-}  // namespace cuseq
+}  // namespace cuseq::testing

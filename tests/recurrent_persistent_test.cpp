@@ -12,18 +12,8 @@
 #include "cuseq/threads.h"
 #include "recurrent_persistent_case.h"
 
-namespace cuseq {
+namespace cuseq::testing {
 namespace {
-
-using testing::describe;
-using testing::expect_all_near;
-using testing::expect_outcomes_near;
-using testing::make_problem;
-using testing::Outcome;
-using testing::PersistentCase;
-using testing::Problem;
-using testing::random_tensor;
-using testing::run;
 
 const Device kCpu = Device::cpu();
 
@@ -37,11 +27,10 @@ RecurrentOptions persistent(RecurrentOptions options) {
 TEST(RecurrentPersistentCpu, FollowsKerasEquationsAndFiniteDifferencesForEveryOption) {
   for (const std::string cell : {"LSTM", "GRU", "SimpleRNN"}) {
     SCOPED_TRACE(cell);
-    testing::for_each_variant(
-        [&](const RecurrentOptions& options, const testing::RecurrentCase& c) {
-          testing::expect_matches_reference(cell, persistent(options), c);
-          testing::expect_gradients_are_exact(cell, persistent(options), c);
-        });
+    for_each_variant([&](const RecurrentOptions& options, const RecurrentCase& c) {
+      expect_matches_reference(cell, persistent(options), c);
+      expect_gradients_are_exact(cell, persistent(options), c);
+    });
   }
 }
 
@@ -169,8 +158,8 @@ TEST(RecurrentPersistentCpu, LayerPassesTheAlgorithmToTheOp) {
   options.return_sequences = true;
   options.seed = 3;
   options.algorithm = RecurrentAlgorithm::standard;
-  auto standard = testing::make_recurrent("GRU", 40, options);
-  auto looped = testing::make_recurrent("GRU", 40, persistent(options));
+  auto standard = make_recurrent("GRU", 40, options);
+  auto looped = make_recurrent("GRU", 40, persistent(options));
   Generator g1(4), g2(4);
   standard->build(Shape{6, 5}, DType::float32, kCpu, g1);
   looped->build(Shape{6, 5}, DType::float32, kCpu, g2);
@@ -205,4 +194,4 @@ TEST(RecurrentAlgorithm, IsNotPartOfTheLayerConfig) {
 }
 
 }  // namespace
-}  // namespace cuseq
+}  // namespace cuseq::testing

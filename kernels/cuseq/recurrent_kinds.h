@@ -1,6 +1,6 @@
 // Which recurrent cell runs and how its time loop runs (cuseq/recurrent_ops.h).
 // A header of its own so that the recurrent kernels (kernels/recurrent_step.h,
-// kernels/recurrent_persistent_kernels.h) need the enums and not the ops' API.
+// kernels/recurrent_persistent.h) need the enums and not the ops' API.
 #pragma once
 
 namespace cuseq {

@@ -27,6 +27,11 @@ namespace cuseq {
 CUSEQ_API std::string recurrent_cell_name(RecurrentCell cell);
 // Gates a cell projects onto: 1, 4 or 3 (the G of the weight shapes above).
 CUSEQ_API int recurrent_gate_count(RecurrentCell cell);
+// The bias of a cell with `units` units: [G*units], or [2, G*units] for the
+// GRU (its input row and its recurrent row, Keras' reset_after=True).
+CUSEQ_API Shape recurrent_bias_shape(RecurrentCell cell, std::int64_t units);
+// States a cell carries from step to step: 2 for the LSTM (h and c), else 1 (h).
+CUSEQ_API int recurrent_state_count(RecurrentCell cell);
 
 namespace ops {
 

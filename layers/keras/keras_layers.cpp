@@ -72,26 +72,26 @@ const std::vector<Fixed> kRecurrentFixed = {{"kernel_constraint", {nullptr}},
                                             {"bias_constraint", {nullptr}},
                                             {"time_major", {false}, false}};
 
+// Keras' kernel layers' options after their own ones (Dense, Conv1D; see
+// layers/detail/kernel_layer_options.h).
+std::vector<Option> with_kernel_layer_options(std::vector<Option> options) {
+  options.insert(options.end(), {{"activation", Kind::activation, "linear"},
+                                 {"use_bias", Kind::boolean, "true"},
+                                 {"kernel_regularizer", Kind::regularizer, ""},
+                                 {"bias_regularizer", Kind::regularizer, ""},
+                                 {"activity_regularizer", Kind::regularizer, ""}});
+  return options;
+}
+
 const Schema* schema_for(const std::string& type) {
   static const std::map<std::string, Schema> schemas = [] {
     std::map<std::string, Schema> s;
-    s["Dense"] = {{{"units", Kind::integer, nullptr},
-                   {"activation", Kind::activation, "linear"},
-                   {"use_bias", Kind::boolean, "true"},
-                   {"kernel_regularizer", Kind::regularizer, ""},
-                   {"bias_regularizer", Kind::regularizer, ""},
-                   {"activity_regularizer", Kind::regularizer, ""}},
-                  kNoConstraints};
-    Schema conv{{{"filters", Kind::integer, nullptr},
-                 {"kernel_size", Kind::tuple, nullptr},
-                 {"strides", Kind::tuple, "1"},
-                 {"padding", Kind::text, "valid"},
-                 {"dilation_rate", Kind::tuple, "1"},
-                 {"activation", Kind::activation, "linear"},
-                 {"use_bias", Kind::boolean, "true"},
-                 {"kernel_regularizer", Kind::regularizer, ""},
-                 {"bias_regularizer", Kind::regularizer, ""},
-                 {"activity_regularizer", Kind::regularizer, ""}},
+    s["Dense"] = {with_kernel_layer_options({{"units", Kind::integer, nullptr}}), kNoConstraints};
+    Schema conv{with_kernel_layer_options({{"filters", Kind::integer, nullptr},
+                                           {"kernel_size", Kind::tuple, nullptr},
+                                           {"strides", Kind::tuple, "1"},
+                                           {"padding", Kind::text, "valid"},
+                                           {"dilation_rate", Kind::tuple, "1"}}),
                 kNoConstraints};
     conv.fixed.push_back({"data_format", {"channels_last"}});
     conv.fixed.push_back({"groups", {1}});

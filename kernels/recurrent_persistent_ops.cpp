@@ -1,7 +1,7 @@
 // The choice between the standard time loop and the persistent kernels.
 #include "cuseq/error.h"
 #include "kernels/cpu_isa.h"
-#include "kernels/recurrent_persistent_kernels.h"
+#include "kernels/recurrent_persistent.h"
 
 namespace cuseq::detail {
 

@@ -1,12 +1,13 @@
-// The persistent recurrent kernels (Diamos et al. 2016) for small batches:
-// one cooperative launch runs every step of a recurrent_forward (or backward),
-// each block keeping its slice of recurrent_kernel in shared memory across
-// steps and the blocks meeting at one grid-wide barrier per step.
-// RecurrentPersistentKernels<Cuda> is in recurrent_persistent.cu; the CPU has
-// no such kernel, RecurrentPersistentKernels<Cpu> (recurrent_persistent_cpu.cpp)
-// says so. The per-step pointers come from set_forward_step/set_backward_step,
-// which the standard time loop (recurrent_ops.cpp) uses too, so both paths
-// feed the same cell math (recurrent_cell_math.h) the same StepForward.
+// The persistent recurrent loops (Diamos et al. 2016): every step of a
+// recurrent_forward (or backward) in one run, each worker keeping its slice of
+// recurrent_kernel close across steps and the workers meeting at one barrier
+// per step. RecurrentPersistentKernels<Cuda> (recurrent_persistent.cu) is one
+// cooperative launch, a block per SM, its slice in shared memory;
+// RecurrentPersistentKernels<Cpu> (recurrent_persistent_cpu.cpp) one thread
+// team, its slice packed in panels; recurrent_persistent_ops.cpp chooses
+// between them and the standard loop. The per-step pointers come from
+// set_forward_step/set_backward_step, which the standard time loop (recurrent_ops.cpp) uses too, so
+// both paths feed the same cell math (recurrent.h) the same StepForward.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@
 #include "cuseq/host_device.h"
 #include "cuseq/recurrent_kinds.h"
 #include "kernels/backend.h"
-#include "kernels/recurrent_cell_math.h"
+#include "kernels/recurrent.h"
 
 namespace cuseq::detail {
 
