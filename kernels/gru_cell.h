@@ -20,11 +20,12 @@ struct GruCell {
   CUSEQ_HOST_DEVICE static void forward(const StepForward<T>& s, const CellForwardAt<T>& at, T& h,
                                         T& /*c*/) {
     const std::int64_t H = s.units, unit = at.unit;
-    const T z = activate<kRecurrent>(gate_input(s, at.x_row, at.h_row, 0, unit));
-    const T r = activate<kRecurrent>(gate_input(s, at.x_row, at.h_row, 1, unit));
-    const T recurrent_h =
-        at.h_row[2 * H + unit] + (s.recurrent_bias ? s.recurrent_bias[2 * H + unit] : T(0));
-    const T x_h = at.x_row[2 * H + unit] + (s.bias ? s.bias[2 * H + unit] : T(0));
+    const T z =
+        activate<kRecurrent>(gate_input(s, at.x_row, at.h_row, 0, unit) + s.recurrent_bias[unit]);
+    const T r = activate<kRecurrent>(gate_input(s, at.x_row, at.h_row, 1, unit) +
+                                     s.recurrent_bias[H + unit]);
+    const T recurrent_h = at.h_row[2 * H + unit] + s.recurrent_bias[2 * H + unit];
+    const T x_h = at.x_row[2 * H + unit] + s.bias[2 * H + unit];
     const T candidate = activate<kActivation>(x_h + r * recurrent_h);
     h = z * s.h_prev[at.index] + (T(1) - z) * candidate;
     at.saved[0] = z, at.saved[H] = r, at.saved[2 * H] = candidate, at.saved[3 * H] = recurrent_h;

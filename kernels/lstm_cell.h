@@ -38,12 +38,14 @@ struct LstmCell {
     const T squashed_c = activate<kActivation>(s.c[index]);
     const T dc =
         s.d_cell[index] + dh * o * activation_derivative_from_output<kActivation>(squashed_c);
-    T* dx = at.dx;
-    dx[0] = dc * g * activation_derivative_from_output<kRecurrent>(i);
-    dx[H] = dc * s.c_prev[index] * activation_derivative_from_output<kRecurrent>(fg);
-    dx[2 * H] = dc * i * activation_derivative_from_output<kActivation>(g);
-    dx[3 * H] = dh * squashed_c * activation_derivative_from_output<kRecurrent>(o);
-    for (int k = 0; k < 4; ++k) at.dh_gates[k * H] = dx[k * H];
+    // d(x W) = d(h R) for every gate: both stored from the same registers (a
+    // copy of dx read back what was just stored: a third of the step's time).
+    const T d_gates[kGates] = {
+        dc * g * activation_derivative_from_output<kRecurrent>(i),
+        dc * s.c_prev[index] * activation_derivative_from_output<kRecurrent>(fg),
+        dc * i * activation_derivative_from_output<kActivation>(g),
+        dh * squashed_c * activation_derivative_from_output<kRecurrent>(o)};
+    for (int k = 0; k < kGates; ++k) at.dx[k * H] = d_gates[k], at.dh_gates[k * H] = d_gates[k];
     s.d_cell[index] = dc * fg;
     s.d_carry[index] = T(0);
   }

@@ -88,8 +88,10 @@ CUSEQ_HOST_DEVICE void forward_step_at(const StepForward<T>& s, std::int64_t sam
   }
   s.h[index] = h;
   if constexpr (Cell::kCarriesCellState) s.c[index] = c;
-  if (s.recurrent_mask) s.h_masked[index] = h * s.recurrent_mask[index];
-  if (s.sequence) s.sequence[(sample * s.steps + s.step) * H + unit] = real ? h : T(0);
+  // Unconditional (see StepForward): without a mask h_masked is h, times ones.
+  s.h_masked[index] = h * s.recurrent_mask[index];
+  s.sequence[sample * s.sequence_strides.sample + s.step * s.sequence_strides.step + unit] =
+      real ? h : T(0);
 }
 
 template <Activation kActivation, Activation kRecurrent, class T, class Cell>
@@ -101,9 +103,10 @@ CUSEQ_HOST_DEVICE void backward_step_at(const StepBackward<T>& s, std::int64_t s
   T* dh_gates = s.d_gates_recurrent + sample * kGates * H + unit;
 
   T dh = s.d_carry[index];
-  if (s.d_recurrent)
-    dh += s.recurrent_mask ? s.d_recurrent[index] * s.recurrent_mask[index] : s.d_recurrent[index];
-  if (s.d_sequence && real) dh += s.d_sequence[(sample * s.steps + s.step) * H + unit];
+  if (s.d_recurrent) dh += s.d_recurrent[index] * s.recurrent_mask[index];
+  if (real)
+    dh +=
+        s.d_sequence[sample * s.sequence_strides.sample + s.step * s.sequence_strides.step + unit];
   if (!real) {  // the state passed through unchanged
     for (int g = 0; g < kGates; ++g) dx[g * H] = T(0), dh_gates[g * H] = T(0);
     s.d_carry[index] = dh;

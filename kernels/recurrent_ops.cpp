@@ -53,6 +53,25 @@ BiasRows bias_rows(RecurrentCell cell, const Tensor& bias) {
   return {bias, Tensor()};
 }
 
+// `t`, or where it is undefined a tensor of `shape` filled with `value`: the
+// step kernels read and write every optional buffer unconditionally (see
+// StepForward in recurrent_step.h), so a missing one becomes the value that
+// changes nothing (a zero bias, a mask of ones) or scratch nobody reads.
+Tensor defined_or_filled(const Tensor& t, const Shape& shape, DType dtype, Device device,
+                         double value) {
+  if (t.defined()) return t;
+  Tensor filled = Tensor::empty(shape, dtype, device);
+  fill(filled, value);
+  return filled;
+}
+
+// The strides of a sequence [batch, steps, units] or of its stand-in
+// [batch, units] without return_sequences (see SequenceStrides).
+detail::SequenceStrides sequence_strides(const Tensor& sequence) {
+  if (sequence.rank() == 3) return {sequence.dim(1) * sequence.dim(2), sequence.dim(2)};
+  return {sequence.dim(1), 0};
+}
+
 void check_optional(const Tensor& t, const Shape& shape, const Tensor& x, const std::string& op,
                     const std::string& what) {
   if (!t.defined()) return;
@@ -153,7 +172,14 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
   if (spec.return_sequences)
     tape.output = Tensor::empty(Shape{e.batch, e.steps, e.units}, dtype, device);
   Tensor recurrent_projection = Tensor::empty(Shape{e.batch, width}, dtype, device);
-  const BiasRows bias = bias_rows(spec.cell, weights.bias);
+  const BiasRows bias =
+      bias_rows(spec.cell, defined_or_filled(weights.bias, recurrent_bias_shape(spec.cell, e.units),
+                                             dtype, device, 0.0));
+  const Tensor recurrent_mask =
+      defined_or_filled(in.recurrent_mask, Shape{e.batch, e.units}, dtype, device, 1.0);
+  // Without return_sequences the steps still write their outputs, into scratch.
+  const Tensor sequence =
+      spec.return_sequences ? tape.output : Tensor::empty(Shape{e.batch, e.units}, dtype, device);
 
   detail::dispatch_floating(dtype, op, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -168,8 +194,9 @@ RecurrentTape recurrent_forward(const RecurrentSpec& spec, const RecurrentWeight
       s.bias = data_or_null<T>(bias.input);
       s.recurrent_bias = data_or_null<T>(bias.recurrent);
       s.step_mask = data_or_null<T>(in.step_mask);
-      s.recurrent_mask = data_or_null<T>(in.recurrent_mask);
-      s.sequence = data_or_null<T>(tape.output);
+      s.recurrent_mask = recurrent_mask.data<T>();
+      s.sequence = sequence.data<T>();
+      s.sequence_strides = sequence_strides(sequence);
       const detail::ForwardBuffers<T> buffers{
           tape.states.data<T>(),           data_or_null<T>(tape.cells),
           tape.recurrent_inputs.data<T>(), tape.activations.data<T>(),
@@ -231,7 +258,10 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
     result.d_initial_c = Tensor::empty(state_shape, dtype, device);
     copy_or_zero(result.d_initial_c, d_final_c);
   }
-  const Tensor d_sequence = spec.return_sequences ? d_output : Tensor();
+  const Tensor d_sequence = defined_or_filled(spec.return_sequences ? d_output : Tensor(),
+                                              state_shape, dtype, device, 0.0);
+  const Tensor recurrent_mask =
+      defined_or_filled(tape.recurrent_mask, state_shape, dtype, device, 1.0);
 
   detail::dispatch_floating(dtype, op, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -242,8 +272,9 @@ RecurrentInputGradients recurrent_backward(const RecurrentSpec& spec,
       s.recurrent_activation = spec.recurrent_activation;
       s.batch = e.batch, s.units = e.units, s.steps = e.steps;
       s.step_mask = data_or_null<T>(tape.step_mask);
-      s.d_sequence = data_or_null<T>(d_sequence);
-      s.recurrent_mask = data_or_null<T>(tape.recurrent_mask);
+      s.d_sequence = d_sequence.data<T>();
+      s.sequence_strides = sequence_strides(d_sequence);
+      s.recurrent_mask = recurrent_mask.data<T>();
       s.d_carry = result.d_initial_h.data<T>();
       s.d_cell = has_cell_state ? result.d_initial_c.data<T>() : nullptr;
       s.d_gates_input = d_gates_input.data<T>();
