@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "forged_file.h"
+#include "tiny_checkpoint.h"
 #include "token_test_support.h"
 
 namespace cuseq {
@@ -68,21 +69,8 @@ TEST(ForgedModelFile, LayerLargerThanTheFileIsRejectedBeforeAllocating) {
 TEST(ForgedCheckpoint, ConfigLargerThanTheFileIsRejectedBeforeBuilding) {
   const std::string corpus = temp_path("forged_ckpt.tok");
   testing::write_token_file(corpus, {0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2}, 5);
-  const TokenFile tokens = TokenFile::open(corpus);
-  LanguageModelConfig config;
-  config.vocab_size = 5;
-  config.embedding_dim = 3;
-  config.units = 4;
-  config.layers = 1;
-  LanguageModel model(config, Device::cpu());
-  LanguageModelTrainOptions options;
-  options.batch_size = 2;
-  options.steps_per_window = 3;
-  options.verbose = 0;
-  LanguageModelTrainer trainer(model, tokens, options);
-  trainer.train_step();
   const std::string path = temp_path("forged.ckpt");
-  trainer.save_checkpoint(path);
+  testing::save_tiny_checkpoint(TokenFile::open(corpus), 1, path);
   // The config leads the payload: vocab_size, embedding_dim, units (i64 each).
   const std::string file = read_bytes(path);
   std::string payload = payload_of(file, kCheckpointFields);

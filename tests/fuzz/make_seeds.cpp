@@ -9,6 +9,7 @@
 
 #include "cuseq/cuseq.h"
 #include "forged_file.h"
+#include "tiny_checkpoint.h"
 
 namespace {
 
@@ -80,21 +81,8 @@ int main(int argc, char** argv) {
     seed(out / "token_file", "four_byte_ids", 1, read(wide));
   }
 
-  // The checkpoint target's model: vocabulary 5, embedding 3, 2 x 4 units.
-  const TokenFile corpus = TokenFile::open(corpus_path);
-  LanguageModelConfig config;
-  config.vocab_size = 5;
-  config.embedding_dim = 3;
-  config.units = 4;
-  config.layers = 2;
-  LanguageModel language_model(config, Device::cpu());
-  LanguageModelTrainOptions options;
-  options.batch_size = 2;
-  options.steps_per_window = 3;
-  options.verbose = 0;
-  LanguageModelTrainer trainer(language_model, corpus, options);
-  trainer.train_step();
-  trainer.save_checkpoint((scratch / "lm.ckpt").string());
+  // The checkpoint target's model: two LSTM layers.
+  testing::save_tiny_checkpoint(TokenFile::open(corpus_path), 2, (scratch / "lm.ckpt").string());
   const std::string checkpoint = read(scratch / "lm.ckpt");
   seed(out / "checkpoint", "checkpoint", 0, checkpoint);
   seed(out / "checkpoint", "checkpoint_payload", 1, testing::payload_of(checkpoint, 0));
