@@ -60,10 +60,14 @@ Slice slice_of(int member, int team, std::int64_t units) {
 }
 
 // Multiply-adds of a step's GEMM per thread below which one more thread
-// costs more at the barrier than it saves: on the 2-core VM an LSTM with
-// batch 8 and 128 units (0.5 M a step) ran 2x slower on two threads than on
-// one, with 256 units (2.1 M) 1.1-1.4x faster.
-constexpr std::int64_t kMultiplyAddsPerThread = std::int64_t{1} << 20;
+// costs more at the barrier than it saves. On the 2-core VM (AVX-512, the
+// spin-then-sleep TeamBarrier) two threads paid for every step GEMM
+// measured, down to the GRU(32) of the epoch benchmark at batch 32 (98 k a
+// step; Bidirectional(GRU(32)) epoch 1.15x faster, LSTM(32) 1.17x, GRU
+// forward B8 H128 T50 1.28x, B32 H128 1.40x, than with one thread per 1 M,
+// the earlier threshold); below that it is untested, so a thread still
+// needs 32 k.
+constexpr std::int64_t kMultiplyAddsPerThread = std::int64_t{1} << 15;
 
 // The team for a step GEMM [batch, depth] x [depth, width]: at most one
 // thread per block of units, and per kMultiplyAddsPerThread.
