@@ -27,24 +27,24 @@
 namespace cuseq::detail {
 namespace {
 
-// Rows of the left operand per panel_product: the largest power of two
-// (they divide the usual batches: a remainder row block costs as much as a
-// full one) whose accumulators, kRows x kGroups column blocks of
-// kVectorBytes vectors, take at most 24 of the 32 zmm registers of AVX-512
-// and 12 of the 16 ymm or xmm registers without, leaving room for the
-// panel's columns and the broadcast; never more than 8 rows. The GRU's 3
-// gates take 8 rows with AVX-512 (5 before, and a 3-row remainder for
-// batch 8: the panel was read twice per 8 rows and the remainder's 9
+// Rows of the left operand per panel_product. With AVX-512: the largest
+// power of two (they divide the usual batches: a remainder row block costs
+// as much as a full one) whose accumulators, kRows x kGroups zmm registers,
+// take at most 24 of the 32, leaving room for the panel's columns and the
+// broadcast. The GRU's 3 gates take 8 rows (5 before, and a 3-row remainder
+// for batch 8: the panel was read twice per 8 rows and the remainder's 9
 // accumulators waited on their FMA latency, 1.3x OpenBLAS's time per
-// multiply-add); the LSTM's 4 gates take 4.
+// multiply-add); the LSTM's 4 gates take 4. Without AVX-512 (not measured
+// on this VM, so as before): 12 of the 16 ymm or xmm registers. Never more
+// than 8 rows.
 constexpr int largest_power_of_two_at_most(int n) {
   return n < 2 ? 1 : 2 * largest_power_of_two_at_most(n / 2);
 }
 
 template <int kGroups, int kVectorBytes>
 constexpr int kProductRows =
-    std::min(8, largest_power_of_two_at_most((kVectorBytes == 64 ? 24 : 12) /
-                                             (kGroups * (kPanelBytes / kVectorBytes))));
+    kVectorBytes == 64 ? std::min(8, largest_power_of_two_at_most(24 / kGroups))
+                       : std::max(1, std::min(8, 12 / (kGroups * (kPanelBytes / kVectorBytes))));
 
 // The blocks of kPanelWidth units that member `member` of `team` owns.
 struct Slice {
