@@ -27,14 +27,24 @@
 namespace cuseq::detail {
 namespace {
 
-// Rows of the left operand per panel_product: its accumulators, kRows x
-// kGroups column blocks of kVectorBytes vectors, take at most 16 of the 32
-// zmm registers of AVX-512 (4 rows for the LSTM's 4 gates, which divides the
-// usual batches) and 12 of the 16 ymm or xmm registers without, leaving room
-// for the panel's columns; never more than 8 rows.
+// Rows of the left operand per panel_product. With AVX-512: the largest
+// power of two (they divide the usual batches: a remainder row block costs
+// as much as a full one) whose accumulators, kRows x kGroups zmm registers,
+// take at most 24 of the 32, leaving room for the panel's columns and the
+// broadcast. The GRU's 3 gates take 8 rows (5 before, and a 3-row remainder
+// for batch 8: the panel was read twice per 8 rows and the remainder's 9
+// accumulators waited on their FMA latency, 1.3x OpenBLAS's time per
+// multiply-add); the LSTM's 4 gates take 4. Without AVX-512 (not measured
+// on this VM, so as before): 12 of the 16 ymm or xmm registers. Never more
+// than 8 rows.
+constexpr int largest_power_of_two_at_most(int n) {
+  return n < 2 ? 1 : 2 * largest_power_of_two_at_most(n / 2);
+}
+
 template <int kGroups, int kVectorBytes>
-constexpr int kProductRows = std::max(1, std::min(8, (kVectorBytes == 64 ? 16 : 12) /
-                                                         (kGroups * (kPanelBytes / kVectorBytes))));
+constexpr int kProductRows =
+    kVectorBytes == 64 ? std::min(8, largest_power_of_two_at_most(24 / kGroups))
+                       : std::max(1, std::min(8, 12 / (kGroups * (kPanelBytes / kVectorBytes))));
 
 // The blocks of kPanelWidth units that member `member` of `team` owns.
 struct Slice {
@@ -50,10 +60,14 @@ Slice slice_of(int member, int team, std::int64_t units) {
 }
 
 // Multiply-adds of a step's GEMM per thread below which one more thread
-// costs more at the barrier than it saves: on the 2-core VM an LSTM with
-// batch 8 and 128 units (0.5 M a step) ran 2x slower on two threads than on
-// one, with 256 units (2.1 M) 1.1-1.4x faster.
-constexpr std::int64_t kMultiplyAddsPerThread = std::int64_t{1} << 20;
+// costs more at the barrier than it saves. On the 2-core VM (AVX-512, the
+// spin-then-sleep TeamBarrier) two threads paid for every step GEMM
+// measured, down to the GRU(32) of the epoch benchmark at batch 32 (98 k a
+// step; Bidirectional(GRU(32)) epoch 1.15x faster, LSTM(32) 1.17x, GRU
+// forward B8 H128 T50 1.28x, B32 H128 1.40x, than with one thread per 1 M,
+// the earlier threshold); below that it is untested, so a thread still
+// needs 32 k.
+constexpr std::int64_t kMultiplyAddsPerThread = std::int64_t{1} << 15;
 
 // The team for a step GEMM [batch, depth] x [depth, width]: at most one
 // thread per block of units, and per kMultiplyAddsPerThread.

@@ -64,9 +64,9 @@ class ThreadCount {
 };
 
 // Units within one panel block (8), across a partial one (33, 16 floats or
-// 8 doubles a block) and over several blocks (70), on one thread (steps this
-// small are not worth a second); then 300 units of 40 samples, whose step
-// GEMMs are large enough for a team of 3 threads.
+// 8 doubles a block) and over several blocks (70), on the teams their steps
+// are worth (one thread for the smallest); then 300 units of 40 samples,
+// whose step GEMMs are large enough for a team of 3 threads.
 void expect_all_sizes_match(RecurrentCell cell) {
   for (const std::int64_t batch : {1, 5, 17}) {
     for (const std::int64_t units : {8, 33, 70}) {
@@ -131,7 +131,7 @@ std::vector<std::vector<double>> time_loop_values(const Outcome& outcome) {
 }
 
 // Every unit's sums run in one order whatever thread owns it: 300 units of
-// 16 samples make teams of 1, 2, 3 and 4-5 threads (of 1, 2, 3 and 7), and
+// 16 samples make teams of 1, 2, 3 and 7 threads (of 1, 2, 3 and 7), and
 // 60 steps of barriers with more threads than this machine has cores also
 // exercise the sleeping wait.
 TEST(RecurrentPersistentCpu, ResultsAreIdenticalForAnyThreadCount) {
