@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cuseq/cpu_kernels.h"
@@ -130,26 +131,56 @@ std::vector<std::vector<double>> time_loop_values(const Outcome& outcome) {
   return values;
 }
 
-// Every unit's sums run in one order whatever thread owns it: 300 units of
-// 16 samples make teams of 1, 2, 3 and 7 threads (of 1, 2, 3 and 7), and
+// Every unit's sums run in one order whatever thread owns it: 300 units
+// make teams of 1, 2, 3 and 7 threads (of 1, 2, 3 and 7) that split 16
+// samples into groups of 4 or more, 8 samples into 2 groups and the units of
+// each among the threads left, and 5 samples not at all (the units only);
 // 60 steps of barriers with more threads than this machine has cores also
 // exercise the sleeping wait.
 TEST(RecurrentPersistentCpu, ResultsAreIdenticalForAnyThreadCount) {
   for (const RecurrentCell cell : {RecurrentCell::lstm, RecurrentCell::gru}) {
-    PersistentCase c;
-    c.cell = cell, c.units = 300, c.batch = 16, c.steps = 60;
-    SCOPED_TRACE(describe(c));
-    const Problem problem = make_problem<float>(c);
-    std::vector<std::vector<std::vector<double>>> results;
-    for (const int threads : {1, 2, 3, 7}) {
-      const ThreadCount count(threads);
-      results.push_back(time_loop_values(run(problem, RecurrentAlgorithm::persistent, kCpu)));
+    for (const std::int64_t batch : {16, 8, 5}) {
+      PersistentCase c;
+      c.cell = cell, c.units = 300, c.batch = batch, c.steps = 60;
+      SCOPED_TRACE(describe(c));
+      const Problem problem = make_problem<float>(c);
+      std::vector<std::vector<std::vector<double>>> results;
+      for (const int threads : {1, 2, 3, 7}) {
+        const ThreadCount count(threads);
+        results.push_back(time_loop_values(run(problem, RecurrentAlgorithm::persistent, kCpu)));
+      }
+      ASSERT_EQ(results[0].size(), cell == RecurrentCell::lstm ? 5u : 3u);
+      for (std::size_t i = 1; i < results.size(); ++i) {
+        for (std::size_t v = 0; v < results[0].size(); ++v)
+          EXPECT_EQ(results[i][v], results[0][v]) << "thread count #" << i << ", value " << v;
+      }
     }
-    ASSERT_EQ(results[0].size(), cell == RecurrentCell::lstm ? 5u : 3u);
-    for (std::size_t i = 1; i < results.size(); ++i) {
-      for (std::size_t v = 0; v < results[0].size(); ++v)
-        EXPECT_EQ(results[i][v], results[0][v]) << "thread count #" << i << ", value " << v;
-    }
+  }
+}
+
+// A loop started while another holds the thread pool runs on its calling
+// thread alone, a team of one that must still take every sample and unit:
+// three callers at once, each as if alone.
+TEST(RecurrentPersistentCpu, LoopsStartedFromSeveralThreadsAtOnceMatchOneAlone) {
+  const ThreadCount two(2);
+  PersistentCase c;
+  c.units = 300, c.batch = 16, c.steps = 60;
+  const Problem problem = make_problem<float>(c);
+  const std::vector<std::vector<double>> alone =
+      time_loop_values(run(problem, RecurrentAlgorithm::persistent, kCpu));
+  // [caller][repeat] -> the time loop's values
+  std::vector<std::vector<std::vector<std::vector<double>>>> results(3);
+  std::vector<std::thread> callers;
+  for (auto& caller_results : results) {
+    callers.emplace_back([&problem, &caller_results] {
+      for (int repeat = 0; repeat < 3; ++repeat)
+        caller_results.push_back(
+            time_loop_values(run(problem, RecurrentAlgorithm::persistent, kCpu)));
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (const auto& caller_results : results) {
+    for (const auto& values : caller_results) EXPECT_EQ(values, alone);
   }
 }
 
