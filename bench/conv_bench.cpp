@@ -28,6 +28,8 @@ void conv_shapes(benchmark::internal::Benchmark* b) {
     b->Args({device, 32, 500, 128, 32, 7, 0});
     b->Args({device, 32, 98, 32, 32, 7, 0});
     b->Args({device, 16, 1000, 256, 256, 3, 1});
+    // The Conv1D(64, 5) of bench/epoch_bench.cpp's text classifier.
+    b->Args({device, 32, 100, 32, 64, 5, 0});
   }
   b->ArgNames({"gpu", "batch", "steps", "channels", "filters", "kernel", "same"});
 }

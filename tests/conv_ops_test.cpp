@@ -75,41 +75,58 @@ TYPED_TEST(ConvOpsTyped, ForwardMatchesReferenceForEveryPaddingStrideAndDilation
 }
 
 // The adjoint loops of reference_conv: each product x * w * dy credited to x and w.
-TEST(ConvOps, BackwardMatchesReferenceForEveryPaddingStrideAndDilation) {
-  for (const ConvCase& p : every_small_case()) {
-    const Window1d w = window_of(p);
-    const std::int64_t out = w.output_steps(), pad = w.pad_left();
-    const Tensor x = random_tensor<double>({p.batch, p.steps, p.channels}, 4);
-    const Tensor kernel = random_tensor<double>({p.kernel_size, p.channels, p.filters}, 5);
-    const Tensor dy = random_tensor<double>({p.batch, out, p.filters}, 6);
-    const auto xv = as_doubles(x), kv = as_doubles(kernel), gv = as_doubles(dy);
-    std::vector<double> dx(xv.size(), 0.0), dk(kv.size(), 0.0), db(p.filters, 0.0);
-    for (std::int64_t b = 0; b < p.batch; ++b)
-      for (std::int64_t t = 0; t < out; ++t)
-        for (std::int64_t f = 0; f < p.filters; ++f) {
-          const double g = gv[(b * out + t) * p.filters + f];
-          db[f] += g;
-          for (std::int64_t k = 0; k < p.kernel_size; ++k) {
-            const std::int64_t i = t * p.stride + k * p.dilation - pad;
-            if (i < 0 || i >= p.steps) continue;
-            for (std::int64_t c = 0; c < p.channels; ++c) {
-              dx[(b * p.steps + i) * p.channels + c] +=
-                  g * kv[(k * p.channels + c) * p.filters + f];
-              dk[(k * p.channels + c) * p.filters + f] +=
-                  g * xv[(b * p.steps + i) * p.channels + c];
-            }
+void expect_backward_matches_reference(const ConvCase& p) {
+  const Window1d w = window_of(p);
+  const std::int64_t out = w.output_steps(), pad = w.pad_left();
+  const Tensor x = random_tensor<double>({p.batch, p.steps, p.channels}, 4);
+  const Tensor kernel = random_tensor<double>({p.kernel_size, p.channels, p.filters}, 5);
+  const Tensor dy = random_tensor<double>({p.batch, out, p.filters}, 6);
+  const auto xv = as_doubles(x), kv = as_doubles(kernel), gv = as_doubles(dy);
+  std::vector<double> dx(xv.size(), 0.0), dk(kv.size(), 0.0), db(p.filters, 0.0);
+  for (std::int64_t b = 0; b < p.batch; ++b)
+    for (std::int64_t t = 0; t < out; ++t)
+      for (std::int64_t f = 0; f < p.filters; ++f) {
+        const double g = gv[(b * out + t) * p.filters + f];
+        db[f] += g;
+        for (std::int64_t k = 0; k < p.kernel_size; ++k) {
+          const std::int64_t i = t * p.stride + k * p.dilation - pad;
+          if (i < 0 || i >= p.steps) continue;
+          for (std::int64_t c = 0; c < p.channels; ++c) {
+            dx[(b * p.steps + i) * p.channels + c] += g * kv[(k * p.channels + c) * p.filters + f];
+            dk[(k * p.channels + c) * p.filters + f] += g * xv[(b * p.steps + i) * p.channels + c];
           }
         }
-    Tensor grad_x = random_tensor<double>(x.shape(), 7);  // overwritten
-    ops::conv1d_backward_input(dy, kernel, w, grad_x);
-    expect_all_near(as_doubles(grad_x), dx, 1e-12, "dx " + describe(p));
+      }
+  Tensor grad_x = random_tensor<double>(x.shape(), 7);  // overwritten
+  ops::conv1d_backward_input(dy, kernel, w, grad_x);
+  expect_all_near(as_doubles(grad_x), dx, 1e-12, "dx " + describe(p));
 
-    Tensor grad_kernel = Tensor::zeros(kernel.shape(), DType::float64);
-    Tensor grad_bias = Tensor::zeros({p.filters}, DType::float64);
-    ops::conv1d_backward_weights(x, dy, w, grad_kernel, grad_bias);
-    expect_all_near(as_doubles(grad_kernel), dk, 1e-12, "dkernel " + describe(p));
-    expect_all_near(as_doubles(grad_bias), db, 1e-12, "dbias " + describe(p));
-  }
+  Tensor grad_kernel = Tensor::zeros(kernel.shape(), DType::float64);
+  Tensor grad_bias = Tensor::zeros({p.filters}, DType::float64);
+  ops::conv1d_backward_weights(x, dy, w, grad_kernel, grad_bias);
+  expect_all_near(as_doubles(grad_kernel), dk, 1e-12, "dkernel " + describe(p));
+  expect_all_near(as_doubles(grad_bias), db, 1e-12, "dbias " + describe(p));
+}
+
+TEST(ConvOps, BackwardMatchesReferenceForEveryPaddingStrideAndDilation) {
+  for (const ConvCase& p : every_small_case()) expect_backward_matches_reference(p);
+}
+
+// 5 samples of 2100 steps x 3 taps x 128 channels: the CPU kernels' im2col
+// blocks (2^21 values, kernels/conv_cpu.cpp) take 2, 2 and 1 of them, and
+// each block's GEMM is large enough to be cut over threads.
+TEST(ConvOps, SamplesSpanningSeveralColumnBlocksMatchReference) {
+  const ConvCase p{5, 2100, 128, 4, 3, 1, 1, "same"};
+  const Window1d w = window_of(p);
+  const Tensor x = random_tensor<double>({p.batch, p.steps, p.channels}, 10);
+  const Tensor kernel = random_tensor<double>({p.kernel_size, p.channels, p.filters}, 11);
+  const Tensor bias = random_tensor<double>({p.filters}, 12);
+  Tensor y = Tensor::empty({p.batch, w.output_steps(), p.filters}, x.dtype());
+  ops::conv1d_forward(x, kernel, bias, w, y);
+  expect_all_near(as_doubles(y),
+                  testing::reference_conv(p, as_doubles(x), as_doubles(kernel), as_doubles(bias)),
+                  1e-12, "forward");
+  expect_backward_matches_reference(p);
 }
 
 TEST(ConvOps, WeightGradientsAddToWhatIsThere) {
