@@ -37,6 +37,13 @@ std::string describe(const ConvCase& p) {
 
 std::vector<double> as_doubles(const Tensor& t) { return t.to_vector<double>(); }
 
+// A float32 or float64 tensor's values as doubles.
+template <class T>
+std::vector<double> widened(const Tensor& t) {
+  const std::vector<T> values = t.to_vector<T>();
+  return {values.begin(), values.end()};
+}
+
 TEST(ConvOps, WindowFollowsKerasOutputLengthAndPadSplit) {
   for (const ConvCase& p : every_small_case()) {
     const Window1d w = window_of(p);
@@ -56,22 +63,21 @@ class ConvOpsTyped : public ::testing::Test {};
 using FloatTypes = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(ConvOpsTyped, FloatTypes);
 
+template <class T>
+void expect_forward_matches_reference(const ConvCase& p, double tolerance) {
+  const Window1d w = window_of(p);
+  const Tensor x = random_tensor<T>({p.batch, p.steps, p.channels}, 1);
+  const Tensor kernel = random_tensor<T>({p.kernel_size, p.channels, p.filters}, 2);
+  const Tensor bias = random_tensor<T>({p.filters}, 3);
+  Tensor y = Tensor::empty({p.batch, w.output_steps(), p.filters}, x.dtype());
+  ops::conv1d_forward(x, kernel, bias, w, y);
+  expect_all_near(y.to_vector<T>(),
+                  testing::reference_conv(p, widened<T>(x), widened<T>(kernel), widened<T>(bias)),
+                  tolerance, describe(p));
+}
+
 TYPED_TEST(ConvOpsTyped, ForwardMatchesReferenceForEveryPaddingStrideAndDilation) {
-  using T = TypeParam;
-  for (const ConvCase& p : every_small_case()) {
-    const Window1d w = window_of(p);
-    const Tensor x = random_tensor<T>({p.batch, p.steps, p.channels}, 1);
-    const Tensor kernel = random_tensor<T>({p.kernel_size, p.channels, p.filters}, 2);
-    const Tensor bias = random_tensor<T>({p.filters}, 3);
-    Tensor y = Tensor::empty({p.batch, w.output_steps(), p.filters}, x.dtype());
-    ops::conv1d_forward(x, kernel, bias, w, y);
-    const auto xv = x.template to_vector<T>(), kv = kernel.template to_vector<T>(),
-               bv = bias.template to_vector<T>();
-    expect_all_near(y.template to_vector<T>(),
-                    testing::reference_conv(p, {xv.begin(), xv.end()}, {kv.begin(), kv.end()},
-                                            {bv.begin(), bv.end()}),
-                    1e-5, describe(p));
-  }
+  for (const ConvCase& p : every_small_case()) expect_forward_matches_reference<TypeParam>(p, 1e-5);
 }
 
 // The adjoint loops of reference_conv: each product x * w * dy credited to x and w.
@@ -117,15 +123,7 @@ TEST(ConvOps, BackwardMatchesReferenceForEveryPaddingStrideAndDilation) {
 // each block's GEMM is large enough to be cut over threads.
 TEST(ConvOps, SamplesSpanningSeveralColumnBlocksMatchReference) {
   const ConvCase p{5, 2100, 128, 4, 3, 1, 1, "same"};
-  const Window1d w = window_of(p);
-  const Tensor x = random_tensor<double>({p.batch, p.steps, p.channels}, 10);
-  const Tensor kernel = random_tensor<double>({p.kernel_size, p.channels, p.filters}, 11);
-  const Tensor bias = random_tensor<double>({p.filters}, 12);
-  Tensor y = Tensor::empty({p.batch, w.output_steps(), p.filters}, x.dtype());
-  ops::conv1d_forward(x, kernel, bias, w, y);
-  expect_all_near(as_doubles(y),
-                  testing::reference_conv(p, as_doubles(x), as_doubles(kernel), as_doubles(bias)),
-                  1e-12, "forward");
+  expect_forward_matches_reference<double>(p, 1e-12);
   expect_backward_matches_reference(p);
 }
 
