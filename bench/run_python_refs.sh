@@ -3,10 +3,12 @@
 # installs both from PyPI into bench/.venv (once), times their LSTM/GRU on the
 # CPU grid with the same thread count, and writes Google-Benchmark JSON that
 # bench/ratios.py pairs with cuseq's (impls `torch` and `keras`).
+#   bench/run_python_refs.sh [OUT_DIR] [--full-grid]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/bench/.venv"
 out=${1:-$root/bench/results/cpu-$(hostname -s)}
+shift || true
 threads=${THREADS:-$(nproc)}
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
@@ -23,5 +25,5 @@ fi
 mkdir -p "$out"
 for framework in torch keras; do
   "$venv/bin/python" "$root/bench/torch_keras_cpu.py" --framework "$framework" \
-    --threads "$threads" --out "$out/python_$framework.json"
+    --threads "$threads" --out "$out/python_$framework.json" "$@"
 done

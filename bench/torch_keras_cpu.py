@@ -16,7 +16,11 @@ import platform
 import time
 from datetime import datetime
 
-GRID = [(batch, hidden, 50) for hidden in (128, 256) for batch in (8, 32)]
+# (batch, hidden, steps): the small grid by default; --full-grid takes all of
+# recurrent_bench.cpp's CPU grid (18 shapes, minutes with Keras).
+SMALL_GRID = [(batch, hidden, 50) for hidden in (128, 256) for batch in (8, 32)]
+FULL_GRID = [(batch, hidden, steps) for steps in (50, 100) for hidden in (128, 256, 512)
+             for batch in (8, 32, 64)]
 
 
 def time_call(call, min_time):
@@ -30,13 +34,13 @@ def time_call(call, min_time):
     return elapsed / iterations, iterations
 
 
-def torch_cases(threads):
+def torch_cases(threads, grid):
     import torch
 
     torch.set_num_threads(threads)
     version = f"PyTorch {torch.__version__}"
     for cell, module in (("LSTM", torch.nn.LSTM), ("GRU", torch.nn.GRU)):
-        for batch, hidden, steps in GRID:
+        for batch, hidden, steps in grid:
             layer = module(hidden, hidden, batch_first=True)
             x = torch.rand(batch, steps, hidden) * 2 - 1
             dy = torch.rand(batch, steps, hidden) * 2 - 1
@@ -54,7 +58,7 @@ def torch_cases(threads):
             yield cell, "Train", (batch, hidden, steps), train, version
 
 
-def keras_cases(threads):
+def keras_cases(threads, grid):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
@@ -62,7 +66,7 @@ def keras_cases(threads):
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     version = f"Keras (TensorFlow {tf.__version__})"
     for cell, layer_type in (("LSTM", tf.keras.layers.LSTM), ("GRU", tf.keras.layers.GRU)):
-        for batch, hidden, steps in GRID:
+        for batch, hidden, steps in grid:
             layer = layer_type(hidden, return_sequences=True)
             x = tf.random.uniform((batch, steps, hidden), -1, 1)
             dy = tf.random.uniform((batch, steps, hidden), -1, 1)
@@ -96,10 +100,13 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--min-time", type=float, default=0.5)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--full-grid", action="store_true",
+                        help="every shape of recurrent_bench.cpp's CPU grid")
     args = parser.parse_args()
+    grid = FULL_GRID if args.full_grid else SMALL_GRID
     cases = torch_cases if args.framework == "torch" else keras_cases
     benchmarks = []
-    for cell, op, (batch, hidden, steps), call, version in cases(args.threads):
+    for cell, op, (batch, hidden, steps), call, version in cases(args.threads, grid):
         seconds, iterations = time_call(call, args.min_time)
         gates = 4 if cell == "LSTM" else 3
         flops = 2.0 * steps * batch * gates * hidden * 2 * hidden * (3 if op == "Train" else 1)
