@@ -4,8 +4,8 @@
 // the arithmetic of the whole block (one GEMM per sample, [out_steps, depth]
 // x [depth, filters], was too small to split: the Conv1D of the text
 // classifier ran on one core). The blocks depend only on the shapes and are
-// visited in order, so the weight gradients are summed in a fixed order
-// (deterministic, whatever the thread count).
+// visited in order, so the weight gradients are summed in a fixed order: the
+// same from run to run (blas_gemm never cuts the summed dimension).
 #include <algorithm>
 #include <memory>
 
