@@ -4,13 +4,16 @@
 Benchmarks are named BM_<Op>_<impl>/<args>, impl being `cuseq`, `reference`
 (oneDNN / cuBLAS / cuDNN / PyTorch, named in the label) or `roofline` (a copy of
 the same bytes). For each op and argument set this prints reference time /
-cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline; with
---benchmark_repetitions, of the median repetition.
+cuseq time (above 1: cuseq is faster) and cuseq's share of the roofline, from the median of
+a benchmark's repetitions across all the files given.
 Benchmarks of other frameworks timed outside the binary (bench/torch_keras_cpu.py,
-bench/lstm_torch_gpu.py: impls `torch` and `keras`) get a second table.
+bench/lstm_torch_gpu.py: impls `torch` and `keras`) get a second table, and a
+third with each op's geometric mean and range of those ratios over its shapes.
 """
 import json
+import math
 import re
+import statistics
 import sys
 from collections import defaultdict
 
@@ -18,7 +21,10 @@ NAME = re.compile(r"^BM_(?P<op>.+)_(?P<impl>cuseq|reference|roofline|torch|keras
 
 
 def load(paths):
-    rows = defaultdict(dict)
+    """rows[(op, args)][impl]: a benchmark entry whose real_time is the median
+    of every repetition of it in all the files (a file with only aggregates
+    counts its median aggregate as one)."""
+    entries, repetitions, medians = {}, defaultdict(list), defaultdict(list)
     context = None
     for path in paths:
         with open(path) as handle:
@@ -31,11 +37,15 @@ def load(paths):
             match = NAME.match(bench.get("run_name", bench["name"]))
             if not match:
                 continue
-            args = (match["args"] or "").replace("/real_time", "")
-            impls = rows[(match["op"], args)]
-            # With --benchmark_repetitions the median stands for the repetitions.
-            if median or impls.get(match["impl"], {}).get("aggregate_name") != "median":
-                impls[match["impl"]] = bench
+            key = (match["op"], (match["args"] or "").replace("/real_time", ""), match["impl"])
+            entries.setdefault(key, bench)
+            time_ns = bench["real_time"] * UNIT_NS[bench.get("time_unit", "ns")]
+            (medians if median else repetitions)[key].append(time_ns)
+    rows = defaultdict(dict)
+    for (op, args, impl), entry in entries.items():
+        times = repetitions[(op, args, impl)] or medians[(op, args, impl)]
+        unit = entry.get("time_unit", "ns")
+        rows[(op, args)][impl] = dict(entry, real_time=statistics.median(times) / UNIT_NS[unit])
     return rows, context or {}
 
 
@@ -87,6 +97,34 @@ def print_frameworks(rows):
             time = theirs["real_time"] * scale
             cells += [f"{time:.4g} {unit}", f"{time / ours['real_time']:.2f}x"]
         print(f"| {op} | {args} | {ours['real_time']:.4g} {unit} | " + " | ".join(cells) + " |")
+    print_framework_means(paired)
+
+
+def framework_ratio(impls, framework):
+    """The framework's time / cuseq's for one op and argument set, or None."""
+    theirs, ours = impls.get(framework), impls["cuseq"]
+    if theirs is None:
+        return None
+    return (theirs["real_time"] * UNIT_NS[theirs.get("time_unit", "ns")]) / (
+        ours["real_time"] * UNIT_NS[ours.get("time_unit", "ns")])
+
+
+def print_framework_means(paired):
+    """Per op: the geometric mean and range of framework time / cuseq time."""
+    print()
+    print("| op | " + " | ".join(f"{f} / cuseq: geometric mean | range" for f in FRAMEWORKS) + " |")
+    print("|---|" + "---|---|" * len(FRAMEWORKS))
+    for op in sorted({op for op, _ in paired}):
+        cells = []
+        for framework in FRAMEWORKS:
+            ratios = [r for (o, _), impls in paired.items() if o == op
+                      for r in [framework_ratio(impls, framework)] if r is not None]
+            if not ratios:
+                cells += ["-", "-"]
+                continue
+            mean = math.exp(sum(map(math.log, ratios)) / len(ratios))
+            cells += [f"{mean:.2f}x ({len(ratios)} shapes)", f"{min(ratios):.2f}-{max(ratios):.2f}x"]
+        print(f"| {op} | " + " | ".join(cells) + " |")
 
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
